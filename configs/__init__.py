@@ -1,0 +1,1 @@
+"""Configuration files shipped with the package (label variants, rules, topics, ES mappings, spaCy config)."""

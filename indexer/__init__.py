@@ -1,0 +1,1 @@
+"""Index documents, queries and search backends. Knows documents and queries, not spaCy."""

@@ -1,0 +1,1 @@
+"""HTTP API, web page and command line: the outermost layer."""
