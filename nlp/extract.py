@@ -1,0 +1,114 @@
+"""Extraction: a read document becomes a Report — sections, passages, the three tables, metadata.
+
+The stages are pure functions over the document's lines; this module only wires them together and
+keeps every problem they report, so nothing read is ever silently dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from nlp.errors import ErrorCode, problem
+from nlp.metadata import find_title, read_metadata
+from nlp.schema import Report, Section, SourceDocument, SourceLine, Span, Table, Tables
+from nlp.sections import split_sections
+from nlp.settings import Settings
+from nlp.tables import parse_tables
+
+__all__ = ["document_from_text", "extract_document", "extract_path", "extract_text"]
+
+
+def document_from_text(
+    text: str, *, source: str, sha256: str | None = None, media_type: str = "text/plain"
+) -> SourceDocument:
+    """A SourceDocument for text already decoded: one SourceLine per line, line numbers kept."""
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    lines = [SourceLine(text=t, source_line=i) for i, t in enumerate(normalised.split("\n"), start=1)]
+    digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return SourceDocument(source=source, sha256=digest, media_type=media_type, encoding="utf-8", lines=lines)
+
+
+def extract_text(text: str, *, source: str = "<text>") -> Report:
+    return extract_document(document_from_text(text, source=source))
+
+
+def extract_path(path: Path, *, settings: Settings | None = None) -> Report:
+    """Read any supported file and extract it. Raises GovReportError when the file cannot be read."""
+    from nlp.readers import read_path  # readers pull in pdfplumber, docx, bs4: load them only when used
+
+    return extract_document(read_path(path, settings=settings))
+
+
+def extract_document(doc: SourceDocument) -> Report:
+    lines = [line.text for line in doc.lines]
+    split = split_sections(lines, source=doc.source)
+    parsed = parse_tables(lines, blocks=doc.blocks, source=doc.source)
+    sections = [_without_table_passages(s, parsed.tables) for s in split.sections]
+    meta = read_metadata(lines, sections=sections, source=doc.source)
+    problems = [*doc.problems, *split.problems, *parsed.problems]
+    if not sections and not _has_any_table(parsed.tables):
+        problems.append(problem(ErrorCode.READ_NOT_A_REPORT, source=doc.source))
+    report = Report(
+        source=doc.source,
+        sha256=doc.sha256,
+        media_type=doc.media_type,
+        format=parsed.format,
+        title=find_title(lines),
+        issuing_body=meta.issuing_body,
+        year=meta.year,
+        meta=meta,
+        sections=sections,
+        tables=parsed.tables,
+        alignments=parsed.alignments,
+        problems=problems,
+    )
+    return _with_pages(report, doc.lines)
+
+
+def _has_any_table(tables: Tables) -> bool:
+    return any(t.rows for t in _tables(tables))
+
+
+def _table_line_ranges(tables: Tables) -> list[tuple[int, int]]:
+    return [(t.span.line, t.span.end_line) for t in _tables(tables) if t.span]
+
+
+def _without_table_passages(section: Section, tables: Tables) -> Section:
+    """Table cells are not narrative: passages lying inside a parsed table are dropped from search."""
+    ranges = _table_line_ranges(tables)
+    if not ranges:
+        return section
+    kept = [p for p in section.passages if not _inside_any(p.span, ranges)]
+    return section if len(kept) == len(section.passages) else section.model_copy(update={"passages": kept})
+
+
+def _inside_any(span: Span, ranges: Sequence[tuple[int, int]]) -> bool:
+    return any(first <= span.line and span.end_line <= last for first, last in ranges)
+
+
+def _with_pages(report: Report, lines: Sequence[SourceLine]) -> Report:
+    """Give every span the PDF page its first line was printed on (no-op for text formats)."""
+    if not any(line.page for line in lines):
+        return report
+
+    def page_of(span: Span | None) -> None:
+        if span is not None and 1 <= span.line <= len(lines):
+            span.page = lines[span.line - 1].page
+
+    for section in report.sections:
+        page_of(section.span)
+        for passage in section.passages:
+            page_of(passage.span)
+    for table in _tables(report.tables):
+        page_of(table.span)
+        for row in table.rows:
+            for cell in [*row.cells.values(), *row.printed]:
+                page_of(cell.span)
+    return report
+
+
+def _tables(tables: Tables) -> list[Table]:
+    return [t for t in (tables.active_disclosure, tables.applications, tables.review_litigation) if t is not None]
+

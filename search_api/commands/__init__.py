@@ -1,0 +1,1 @@
+"""Subcommands of `govreport`; each module exposes `register(app)`."""
