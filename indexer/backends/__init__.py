@@ -1,0 +1,20 @@
+"""Search backends behind one protocol; `open_backend` picks the one the settings name."""
+
+from __future__ import annotations
+
+from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome, SearchBackend
+from nlp.settings import Settings
+
+__all__ = ["BackendStats", "IndexFailure", "IndexOutcome", "SearchBackend", "open_backend"]
+
+
+def open_backend(settings: Settings) -> SearchBackend:
+    """The backend `settings.backend` names: the embedded SQLite database under `settings.data_dir`
+    (created on first use) or Elasticsearch at `settings.es_url`."""
+    if settings.backend == "elasticsearch":
+        from indexer.backends.elasticsearch import ElasticsearchBackend
+
+        return ElasticsearchBackend.from_settings(settings)
+    from indexer.backends.sqlite import SqliteBackend
+
+    return SqliteBackend.from_settings(settings)

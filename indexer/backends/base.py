@@ -1,0 +1,75 @@
+"""The one protocol every search backend implements, and the small models it answers with.
+
+Callers (ingest, the CLI, the HTTP API) only ever speak to `SearchBackend`; which engine sits behind it
+is a setting. Every method raises `GovReportError` (BACKEND_UNAVAILABLE, INDEX_FAILED, QUERY_*,
+PAGE_TOKEN_INVALID) rather than an engine's own exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from indexer.documents import ReportBundle, ReportDoc
+from indexer.query import SearchQuery, SearchResult
+
+__all__ = ["BackendStats", "IndexFailure", "IndexOutcome", "SearchBackend"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IndexFailure(_Model):
+    report_id: str
+    source: str
+    message: str
+    document_id: str | None = None  # the passage or report document the engine refused, when known
+
+
+class IndexOutcome(_Model):
+    indexed: list[str] = Field(default_factory=list)  # report ids written in full
+    passages: int = 0  # passage documents written
+    failed: list[IndexFailure] = Field(default_factory=list)
+
+
+class BackendStats(_Model):
+    backend: str  # "sqlite" or "elasticsearch"
+    location: str  # database file or index alias @ URL
+    reports: int
+    passages: int
+    years: dict[str, int] = Field(default_factory=dict)  # reports per year ("unknown" for none)
+
+
+@runtime_checkable
+class SearchBackend(Protocol):
+    """Index, delete, search, fetch. Implementations: indexer.backends.sqlite, .elasticsearch."""
+
+    name: str
+
+    def index(self, bundles: Sequence[ReportBundle]) -> IndexOutcome:
+        """Write each report with its passages, replacing any earlier copy of the same report id.
+        A report that fails is listed in `failed`; the others are still written."""
+        ...
+
+    def delete_report(self, report_id: str) -> bool:
+        """Remove a report and all its passages; False when it was not indexed."""
+        ...
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Passages matching the query, with requested facets, highlights and a next-page token."""
+        ...
+
+    def get_report(self, report_id: str) -> ReportDoc | None:
+        """The report document, or None when no report has that id."""
+        ...
+
+    def report_ids_for_source(self, source: str) -> list[str]:
+        """Ids of the reports indexed from this source path (a changed file has an old one)."""
+        ...
+
+    def stats(self) -> BackendStats: ...
+
+    def close(self) -> None: ...

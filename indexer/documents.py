@@ -1,0 +1,231 @@
+"""The documents the search backends store: one per report and one per narrative passage.
+
+Building them is pure: a `Report` plus its lint findings in, plain pydantic documents out. Backends
+never see `Report` itself, so they do not depend on how extraction works.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from nlp.schema import Finding, Passage, PassageKind, Report, Section, SectionKey, Span, Table
+
+__all__ = [
+    "PassageDoc",
+    "ReportBundle",
+    "ReportDoc",
+    "build_bundle",
+    "passage_flags",
+    "report_flags",
+    "table_values",
+]
+
+# Sections whose prose is split by paragraph; section 五 keeps the extractor's problem/improvement split.
+_PARAGRAPH_SEPARATOR = "\n"
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReportDoc(_Doc):
+    """One report: metadata, every numeric table value under its canonical key, finding counts."""
+
+    report_id: str  # the content hash (sha256) of the source file
+    source: str
+    title: str | None = None
+    issuing_body: str | None = None
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    level: str = "unknown"
+    year: int | None = None
+    format: str = "unknown"
+    publication_date: str | None = None
+    values: dict[str, float] = Field(default_factory=dict)  # "table.row.column" → number
+    findings_by_rule: dict[str, int] = Field(default_factory=dict)
+    findings_by_severity: dict[str, int] = Field(default_factory=dict)
+    flags: list[str] = Field(default_factory=list)
+    passage_count: int = 0
+    problem_count: int = 0  # extraction problems (nlp.schema.Problem), not lint findings
+
+
+class PassageDoc(_Doc):
+    """One narrative passage with the report's metadata copied on, so a hit stands on its own."""
+
+    passage_id: str
+    report_id: str
+    source: str
+    issuing_body: str | None = None
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    level: str = "unknown"
+    year: int | None = None
+    section: str | None = None
+    kind: PassageKind = "other"
+    ordinal: int = Field(ge=0)  # position within the report, for stable ordering
+    marker: str | None = None
+    text: str
+    line: int | None = None
+    topics: list[str] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list)
+
+
+class ReportBundle(_Doc):
+    """What a backend writes in one go (one transaction in SQLite): a report and its passages."""
+
+    report: ReportDoc
+    passages: list[PassageDoc] = Field(default_factory=list)
+
+
+def _number(value: int | Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _table_values(table: Table) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for row in table.rows:
+        if row.key is None:
+            continue
+        for column, cell in row.cells.items():
+            number = _number(cell.value) if cell.kind == "number" else None
+            if number is not None:
+                values[f"{table.key}.{row.key}.{column}"] = number
+    return values
+
+
+def table_values(report: Report) -> dict[str, float]:
+    """Every numeric cell of the three tables, keyed `table.row.column` with template.md's keys."""
+    values: dict[str, float] = {}
+    for key in ("active_disclosure", "applications", "review_litigation"):
+        table = report.tables.get(key)  # type: ignore[arg-type]
+        if table is not None:
+            values.update(_table_values(table))
+    return values
+
+
+def report_flags(findings: Sequence[Finding]) -> list[str]:
+    """Report-level flags derived from lint findings."""
+    flags: set[str] = set()
+    for finding in findings:
+        if finding.severity == "error":
+            flags.add("has_error")
+        elif finding.severity == "warning":
+            flags.add("has_warning")
+        if finding.detail.get("verdict") == "contradicted" or "contradict" in finding.rule:
+            flags.add("contradicted_claim")
+    return sorted(flags)
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def passage_flags(span: Span, findings: Sequence[Finding], *, report_level: Sequence[str]) -> list[str]:
+    """The report's flags plus the rule ids of findings whose span lies in this passage."""
+    rules = {f.rule for f in findings if f.span is not None and _overlaps(span, f.span)}
+    return sorted(set(report_level) | rules)
+
+
+def _paragraph_spans(section: Section) -> Iterable[tuple[str, Span]]:
+    """Split a section body by line when the extractor gave no passages; spans stay approximate
+    to the section (offsets inside the body are found by search to keep them honest)."""
+    cursor = 0
+    for paragraph in section.text.split(_PARAGRAPH_SEPARATOR):
+        text = paragraph.strip()
+        offset = section.text.find(paragraph, cursor)
+        cursor = offset + len(paragraph)
+        if not text:
+            continue
+        line = section.span.line + section.text.count("\n", 0, max(offset, 0))
+        start = section.span.end - len(section.text) + max(offset, 0)
+        yield text, Span(start=max(start, 0), end=max(start, 0) + len(paragraph), line=line, end_line=line)
+
+
+def _section_passages(section: Section) -> list[Passage]:
+    if section.passages:
+        return section.passages
+    if section.key in ("applications", "review_litigation", "active_disclosure") and "\t" in section.text:
+        # Table sections: keep only prose lines, not rendered table rows.
+        lines = [(t, s) for t, s in _paragraph_spans(section) if "\t" not in t]
+        return [Passage(kind="other", text=t, span=s) for t, s in lines]
+    return [Passage(kind="other", text=t, span=s) for t, s in _paragraph_spans(section)]
+
+
+def _passage_id(report_id: str, ordinal: int, text: str) -> str:
+    digest = hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
+    return f"{report_id[:16]}-{ordinal:04d}-{digest}"
+
+
+def _report_doc(
+    report: Report, findings: Sequence[Finding], *, flags: list[str], n_passages: int
+) -> ReportDoc:
+    region = report.meta.region
+    return ReportDoc(
+        report_id=report.sha256,
+        source=report.source,
+        title=report.title,
+        issuing_body=report.issuing_body or report.meta.issuing_body,
+        province=region.province,
+        city=region.city,
+        county=region.county,
+        level=report.meta.level,
+        year=report.year if report.year is not None else report.meta.year,
+        format=report.format,
+        publication_date=report.meta.publication_date,
+        values=table_values(report),
+        findings_by_rule=dict(Counter(f.rule for f in findings)),
+        findings_by_severity=dict(Counter(f.severity for f in findings)),
+        flags=flags,
+        passage_count=n_passages,
+        problem_count=len(report.problems),
+    )
+
+
+def _passage_doc(
+    report: ReportDoc, section: SectionKey | None, passage: Passage, *, ordinal: int
+) -> PassageDoc:
+    return PassageDoc(
+        passage_id=_passage_id(report.report_id, ordinal, passage.text),
+        report_id=report.report_id,
+        source=report.source,
+        issuing_body=report.issuing_body,
+        province=report.province,
+        city=report.city,
+        county=report.county,
+        level=report.level,
+        year=report.year,
+        section=section,
+        kind=passage.kind,
+        ordinal=ordinal,
+        marker=passage.marker,
+        text=passage.text,
+        line=passage.span.line,
+    )
+
+
+def build_bundle(
+    report: Report,
+    findings: Sequence[Finding] = (),
+    *,
+    topics_of: Callable[[str], Sequence[str]] | None = None,
+) -> ReportBundle:
+    """The report document and one document per passage. `topics_of(text) -> list[str]` tags passages
+    (pass `nlp.topics.topics_for`); without it passages carry no topics."""
+    flags = report_flags(findings)
+    pairs = [(s.key, p) for s in report.sections for p in _section_passages(s)]
+    doc = _report_doc(report, findings, flags=flags, n_passages=len(pairs))
+    passages: list[PassageDoc] = []
+    for ordinal, (section, passage) in enumerate(pairs):
+        item = _passage_doc(doc, section, passage, ordinal=ordinal)
+        item.flags = passage_flags(passage.span, findings, report_level=flags)
+        if topics_of is not None:
+            item.topics = list(topics_of(passage.text))
+        passages.append(item)
+    return ReportBundle(report=doc, passages=passages)
