@@ -63,7 +63,6 @@ _MAX_TOKEN_CHARS = 2048
 # guess what the user meant we say so.
 _OPERATOR_CHARS = frozenset("*()^:{}[]\\~+|&<>=!")
 _TOKEN_KEY = b"govreport-page-token-v1"
-_SEARCHABLE = re.compile(r"\w", re.UNICODE)
 
 
 class _Model(BaseModel):
@@ -170,7 +169,7 @@ def _check_piece(piece: str, *, quoted: bool) -> str:
         raise _invalid(
             f'unsupported query syntax {"".join(bad)!r} in {piece!r}: use words, "phrases" and -exclusions'
         )
-    if not _SEARCHABLE.search(piece):
+    if not any(char.isalnum() for char in piece):
         raise _invalid(f"{piece!r} has no letter, digit or CJK character to search for")
     return piece
 

@@ -1,0 +1,380 @@
+"""The embedded backend: one SQLite file with FTS5, from the standard library.
+
+Each passage is indexed twice in one FTS5 table: a `words` column of jieba words (ranking) and a
+`chars` column of single characters (exact substrings). A query term matches when its characters occur
+contiguously; a jieba-word match on top ranks a passage higher (BM25, words weighted over chars).
+Facets are GROUP BY over the matched set; highlights are computed on the original text.
+
+The query builders (`match_expression`, `filter_clause`, ...) are pure: query in, SQL text and
+parameters out. Every SQL parameter is bound; user text only reaches FTS5 as quoted phrases of
+letters and digits, so no query can produce an SQL or FTS5 syntax error.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome
+from indexer.documents import PassageDoc, ReportBundle, ReportDoc
+from indexer.query import (
+    CheckedQuery,
+    FacetBucket,
+    Hit,
+    SearchQuery,
+    SearchResult,
+    TextQuery,
+    check_query,
+    encode_page_token,
+)
+from indexer.tokens import char_tokens, chars_field, highlight, word_tokens, words_field
+from nlp.errors import ErrorCode, GovReportError
+from nlp.schema import Region
+from nlp.settings import Settings
+
+__all__ = [
+    "FACET_COLUMNS",
+    "SCHEMA_VERSION",
+    "SqliteBackend",
+    "filter_clause",
+    "match_expression",
+    "order_clause",
+]
+
+SCHEMA_VERSION = 1
+WORDS_WEIGHT = 3.0  # bm25 weight of the jieba-words column relative to the chars column
+CHARS_WEIGHT = 1.0
+FACET_LIMIT = 20
+# facet / filter name → passages column; topic and flag live in passage_tags
+FACET_COLUMNS: dict[str, str] = {
+    "province": "province",
+    "city": "city",
+    "county": "county",
+    "level": "level",
+    "year": "year",
+    "section": "section",
+    "kind": "kind",
+    "body": "issuing_body",
+    "report_id": "report_id",
+}
+TAG_FACETS = ("topic", "flag")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (
+    report_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    year INTEGER,
+    doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reports_source ON reports(source);
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY,
+    passage_id TEXT NOT NULL UNIQUE,
+    report_id TEXT NOT NULL REFERENCES reports(report_id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    issuing_body TEXT, province TEXT, city TEXT, county TEXT, level TEXT, year INTEGER,
+    section TEXT, kind TEXT, ordinal INTEGER NOT NULL, text TEXT NOT NULL, doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_report ON passages(report_id, ordinal);
+CREATE TABLE IF NOT EXISTS passage_tags (
+    passage INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    facet TEXT NOT NULL,
+    value TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passage_tags_value ON passage_tags(facet, value, passage);
+CREATE INDEX IF NOT EXISTS passage_tags_passage ON passage_tags(passage);
+CREATE VIRTUAL TABLE IF NOT EXISTS passage_fts USING fts5(words, chars, tokenize = 'unicode61');
+"""
+
+
+# --- pure query builders ---------------------------------------------------------------------------
+
+
+def _phrase(tokens: Sequence[str]) -> str:
+    # tokens are letters and digits only (tokens.py), so they never contain a double quote
+    return '"' + " ".join(tokens) + '"'
+
+
+def _term_expression(term: str) -> str | None:
+    chars = char_tokens(term)
+    if not chars:
+        return None
+    words = word_tokens(term)
+    return f"(chars : {_phrase(chars)} OR words : {_phrase(words)})"
+
+
+def match_expression(text: TextQuery) -> str | None:
+    """The FTS5 MATCH expression of the text, or None when the text has no positive term."""
+    positive = [e for e in (_term_expression(t) for t in text.positive) if e]
+    if not positive:
+        return None
+    expression = " AND ".join(positive)
+    negative = [f"chars : {_phrase(char_tokens(t))}" for t in text.excluded if char_tokens(t)]
+    if negative:
+        expression = f"({expression}) NOT ({' OR '.join(negative)})"
+    return expression
+
+
+def filter_clause(filters: dict[str, list[str] | list[int]]) -> tuple[str, list[object]]:
+    """SQL conditions on `p` (passages) for the active filters, and their parameters."""
+    clauses: list[str] = []
+    params: list[object] = []
+    for name, values in sorted(filters.items()):
+        marks = ", ".join("?" for _ in values)
+        if name in TAG_FACETS:
+            tagged = f"SELECT passage FROM passage_tags WHERE facet = ? AND value IN ({marks})"
+            clauses.append(f"p.id IN ({tagged})")
+            params.append(name)
+        else:
+            clauses.append(f"p.{FACET_COLUMNS[name]} IN ({marks})")
+        params.extend(values)
+    return (" AND ".join(clauses) or "1"), params
+
+
+def order_clause(sort: str) -> str:
+    """ORDER BY of the hits table joined to passages; ties broken by passage order for stable pages."""
+    tail = "p.report_id, p.ordinal"
+    if sort == "year":
+        return f"p.year IS NULL, p.year DESC, h.score, {tail}"
+    if sort == "region":
+        return f"p.province IS NULL, p.province, p.city, p.county, h.score, {tail}"
+    return f"h.score, {tail}"
+
+
+def facet_sql(name: str) -> str:
+    """Counts of one facet over the hits table, most frequent first."""
+    if name in TAG_FACETS:
+        return (
+            "SELECT t.value, count(*) FROM temp.hits h JOIN passage_tags t ON t.passage = h.rowid "
+            "WHERE t.facet = ? GROUP BY t.value ORDER BY count(*) DESC, t.value LIMIT ?"
+        )
+    column = FACET_COLUMNS[name]
+    return (
+        f"SELECT p.{column}, count(*) FROM temp.hits h JOIN passages p ON p.id = h.rowid "
+        f"WHERE p.{column} IS NOT NULL GROUP BY p.{column} ORDER BY count(*) DESC, p.{column} LIMIT ?"
+    )
+
+
+def hits_sql(expression: str | None, where: str) -> str:
+    """INSERT of the matched passages (rowid, score) into temp.hits."""
+    if expression is None:
+        return f"INSERT INTO temp.hits SELECT p.id, 0.0 FROM passages p WHERE {where}"
+    return (
+        "INSERT INTO temp.hits SELECT f.rowid, "
+        f"bm25(passage_fts, {WORDS_WEIGHT}, {CHARS_WEIGHT}) FROM passage_fts f "
+        f"JOIN passages p ON p.id = f.rowid WHERE passage_fts MATCH ? AND {where}"
+    )
+
+
+# --- rows ↔ documents ------------------------------------------------------------------------------
+
+
+def _passage_row(doc: PassageDoc) -> tuple[object, ...]:
+    return (
+        doc.passage_id, doc.report_id, doc.source, doc.issuing_body, doc.province, doc.city, doc.county,
+        doc.level, doc.year, doc.section, doc.kind, doc.ordinal, doc.text, doc.model_dump_json(),
+    )  # fmt: skip
+
+
+def _hit(row: sqlite3.Row, *, needles: Sequence[str]) -> Hit:
+    doc = PassageDoc.model_validate_json(row["doc"])
+    return Hit(
+        passage_id=doc.passage_id,
+        report_id=doc.report_id,
+        source=doc.source,
+        issuing_body=doc.issuing_body,
+        region=Region(province=doc.province, city=doc.city, county=doc.county),
+        level=doc.level,
+        year=doc.year,
+        section=doc.section,
+        kind=doc.kind,
+        topics=doc.topics,
+        flags=doc.flags,
+        text=doc.text,
+        highlight=highlight(doc.text, needles),
+        score=None if row["score"] == 0.0 else -float(row["score"]),
+    )
+
+
+class SqliteBackend:
+    """SearchBackend over one SQLite database file (reports, passages, tags and the FTS index)."""
+
+    name = "sqlite"
+
+    def __init__(self, path: Path, *, max_query_chars: int = 500, page_size_cap: int = 100) -> None:
+        self.path = path
+        self.max_query_chars = max_query_chars
+        self.page_size_cap = page_size_cap
+        self._lock = threading.RLock()
+        self._conn = self._connect(path)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SqliteBackend:
+        return cls(
+            settings.sqlite_path,
+            max_query_chars=settings.max_query_chars,
+            page_size_cap=settings.page_size_cap,
+        )
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        try:
+            if str(path) != ":memory:":
+                path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.executescript(_SCHEMA)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except (sqlite3.Error, OSError) as exc:
+            raise GovReportError(
+                ErrorCode.BACKEND_UNAVAILABLE, f"cannot open the index database: {exc}", source=str(path)
+            ) from exc
+        return conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    # --- writing -----------------------------------------------------------------------------------
+
+    def _delete(self, conn: sqlite3.Connection, report_id: str) -> bool:
+        ids = [r[0] for r in conn.execute("SELECT id FROM passages WHERE report_id = ?", (report_id,))]
+        conn.executemany("DELETE FROM passage_fts WHERE rowid = ?", [(i,) for i in ids])
+        conn.executemany("DELETE FROM passage_tags WHERE passage = ?", [(i,) for i in ids])
+        conn.execute("DELETE FROM passages WHERE report_id = ?", (report_id,))
+        return conn.execute("DELETE FROM reports WHERE report_id = ?", (report_id,)).rowcount > 0
+
+    def _insert_passage(self, conn: sqlite3.Connection, doc: PassageDoc) -> None:
+        cursor = conn.execute(
+            "INSERT INTO passages (passage_id, report_id, source, issuing_body, province, city, county, "
+            "level, year, section, kind, ordinal, text, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            _passage_row(doc),
+        )
+        rowid = cursor.lastrowid
+        conn.execute(
+            "INSERT INTO passage_fts (rowid, words, chars) VALUES (?, ?, ?)",
+            (rowid, words_field(doc.text), chars_field(doc.text)),
+        )
+        tags = [("topic", t) for t in doc.topics] + [("flag", f) for f in doc.flags]
+        conn.executemany("INSERT INTO passage_tags VALUES (?, ?, ?)", [(rowid, k, v) for k, v in tags])
+
+    def _write(self, bundle: ReportBundle) -> None:
+        report = bundle.report
+        with self._transaction() as conn:
+            self._delete(conn, report.report_id)
+            conn.execute(
+                "INSERT INTO reports (report_id, source, year, doc) VALUES (?, ?, ?, ?)",
+                (report.report_id, report.source, report.year, report.model_dump_json()),
+            )
+            for passage in bundle.passages:
+                self._insert_passage(conn, passage)
+
+    def index(self, bundles: Sequence[ReportBundle]) -> IndexOutcome:
+        outcome = IndexOutcome()
+        for bundle in bundles:
+            try:
+                self._write(bundle)
+            except sqlite3.Error as exc:
+                report = bundle.report
+                failure = IndexFailure(report_id=report.report_id, source=report.source, message=str(exc))
+                outcome.failed.append(failure)
+                continue
+            outcome.indexed.append(bundle.report.report_id)
+            outcome.passages += len(bundle.passages)
+        return outcome
+
+    def delete_report(self, report_id: str) -> bool:
+        with self._transaction() as conn:
+            return self._delete(conn, report_id)
+
+    # --- reading -----------------------------------------------------------------------------------
+
+    def get_report(self, report_id: str) -> ReportDoc | None:
+        with self._lock:
+            row = self._conn.execute("SELECT doc FROM reports WHERE report_id = ?", (report_id,)).fetchone()
+        return ReportDoc.model_validate_json(row["doc"]) if row else None
+
+    def report_ids_for_source(self, source: str) -> list[str]:
+        with self._lock:
+            rows = self._conn.execute("SELECT report_id FROM reports WHERE source = ?", (source,)).fetchall()
+        return [r["report_id"] for r in rows]
+
+    def stats(self) -> BackendStats:
+        with self._lock:
+            reports = self._conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+            passages = self._conn.execute("SELECT count(*) FROM passages").fetchone()[0]
+            years = self._conn.execute("SELECT year, count(*) FROM reports GROUP BY year").fetchall()
+        by_year = {("unknown" if y is None else str(y)): n for y, n in years}
+        return BackendStats(
+            backend=self.name, location=str(self.path), reports=reports, passages=passages, years=by_year
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # --- searching ---------------------------------------------------------------------------------
+
+    def _fill_hits(self, checked: CheckedQuery) -> None:
+        expression = match_expression(checked.text)
+        where, params = filter_clause(checked.query.filters.active())
+        self._conn.execute("DROP TABLE IF EXISTS temp.hits")
+        self._conn.execute("CREATE TEMP TABLE hits (rowid INTEGER PRIMARY KEY, score REAL)")
+        args = [expression, *params] if expression is not None else params
+        self._conn.execute(hits_sql(expression, where), args)
+
+    def _facets(self, names: Sequence[str]) -> dict[str, list[FacetBucket]]:
+        facets: dict[str, list[FacetBucket]] = {}
+        for name in dict.fromkeys(names):
+            args: tuple[object, ...] = (name, FACET_LIMIT) if name in TAG_FACETS else (FACET_LIMIT,)
+            rows = self._conn.execute(facet_sql(name), args).fetchall()
+            facets[name] = [FacetBucket(value=r[0], count=r[1]) for r in rows]
+        return facets
+
+    def _page(self, checked: CheckedQuery, offset: int) -> list[sqlite3.Row]:
+        sql = (
+            "SELECT p.doc, h.score FROM temp.hits h JOIN passages p ON p.id = h.rowid "
+            f"ORDER BY {order_clause(checked.query.sort)} LIMIT ? OFFSET ?"
+        )
+        return self._conn.execute(sql, (checked.query.page_size, offset)).fetchall()
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        checked = check_query(query, max_chars=self.max_query_chars, page_size_cap=self.page_size_cap)
+        offset = _offset_of(checked.after)
+        needles = checked.text.positive
+        with self._lock:
+            try:
+                self._fill_hits(checked)
+                total = self._conn.execute("SELECT count(*) FROM temp.hits").fetchone()[0]
+                rows = self._page(checked, offset)
+                facets = self._facets(query.facets)
+            except sqlite3.Error as exc:
+                raise GovReportError(ErrorCode.BACKEND_UNAVAILABLE, f"search failed: {exc}") from exc
+        end = offset + len(rows)
+        token = encode_page_token(query, after=[end]) if end < total else None
+        return SearchResult(
+            total=total, hits=[_hit(r, needles=needles) for r in rows], facets=facets, next_page_token=token
+        )
+
+
+def _offset_of(after: Sequence[str | int | float]) -> int:
+    if not after:
+        return 0
+    if len(after) != 1 or not isinstance(after[0], int) or after[0] < 0:
+        message = "the next-page token is malformed"
+        raise GovReportError(ErrorCode.PAGE_TOKEN_INVALID, message, parameter="page_token")
+    return after[0]

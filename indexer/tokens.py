@@ -1,0 +1,116 @@
+"""Turning text into the two token streams the indexes store, and finding matches again for highlights.
+
+* words: jieba's precise segmentation, for relevance (行政复议 is one word).
+* chars: every letter or digit on its own, for exact substrings (复议 inside 行政复议 — jieba alone
+  misses about one substring query in eight).
+
+Both are normalised the same way (NFKC, lower case, only letters and digits kept), so a query and a
+document always meet in the same form. Pure functions; jieba loads its dictionary on first use.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import jieba
+
+__all__ = [
+    "char_tokens",
+    "chars_field",
+    "highlight",
+    "normalise_with_offsets",
+    "word_tokens",
+    "words_field",
+]
+
+MARK_OPEN = "<mark>"
+MARK_CLOSE = "</mark>"
+
+
+@lru_cache(maxsize=4096)
+def _normalise_char(char: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKC", char).lower() if c.isalnum())
+
+
+def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The letters and digits of `text`, normalised, and for each the index of the original character
+    it came from (so matches found in the normal form can be marked in the original)."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        for normal in _normalise_char(char):
+            chars.append(normal)
+            offsets.append(index)
+    return "".join(chars), offsets
+
+
+def char_tokens(text: str) -> list[str]:
+    return list(normalise_with_offsets(text)[0])
+
+
+def chars_field(text: str) -> str:
+    """The chars column: one token per letter or digit, separated by spaces."""
+    return " ".join(char_tokens(text))
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> jieba.Tokenizer:
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # it logs its dictionary load at INFO
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+def _clean_word(word: str) -> str:
+    return "".join(_normalise_char(c) for c in word)
+
+
+def word_tokens(text: str) -> list[str]:
+    """jieba's precise-mode words, normalised; punctuation and spaces dropped."""
+    words = (_clean_word(w) for w in _tokenizer().cut(text, HMM=True))
+    return [w for w in words if w]
+
+
+def words_field(text: str) -> str:
+    """The words column: jieba words separated by spaces (the whitespace analyzer's input in ES)."""
+    return " ".join(word_tokens(text))
+
+
+def _match_ranges(normal: str, needles: Iterable[str]) -> list[tuple[int, int]]:
+    ranges: list[tuple[int, int]] = []
+    for needle in {n for n in needles if n}:
+        start = normal.find(needle)
+        while start >= 0:
+            ranges.append((start, start + len(needle)))
+            start = normal.find(needle, start + 1)
+    return sorted(ranges)
+
+
+def _original_ranges(ranges: Sequence[tuple[int, int]], offsets: Sequence[int]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in ranges:
+        first, last = offsets[start], offsets[end - 1] + 1
+        if merged and first <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def highlight(text: str, needles: Iterable[str]) -> str:
+    """`text` HTML-escaped with every occurrence of each needle wrapped in <mark>…</mark>. Needles
+    match as the chars column does: normalised, ignoring punctuation and spaces in between."""
+    normal, offsets = normalise_with_offsets(text)
+    ranges = _original_ranges(_match_ranges(normal, (_clean_word(n) for n in needles)), offsets)
+    parts: list[str] = []
+    cursor = 0
+    for start, end in ranges:
+        parts.append(html.escape(text[cursor:start]))
+        parts.append(MARK_OPEN + html.escape(text[start:end]) + MARK_CLOSE)
+        cursor = end
+    parts.append(html.escape(text[cursor:]))
+    return "".join(parts)
