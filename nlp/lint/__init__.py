@@ -1,0 +1,82 @@
+"""The lint: arithmetic, structure and narrative claims checked against the tables, with evidence.
+
+`check_report` runs every rule of configs/rules.yaml on one report; `check_reports` runs them on a
+batch, pairing each report with the same body's report for the year before (cross-report rules 5–6).
+Findings carry the rule, its severity, a message in Chinese and English, the cells involved, the text
+span when prose is involved and the correction the arithmetic implies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nlp.lint.catalogue import SEVERITY_RANK, RuleInfo, load_catalogue
+from nlp.lint.claim_rules import claim_findings, verified_claims
+from nlp.lint.cross_rules import cross_findings, find_previous
+from nlp.lint.structure_rules import structure_findings
+from nlp.lint.table_rules import table_findings
+from nlp.schema import Claim, Finding, Report
+
+__all__ = [
+    "SEVERITY_RANK",
+    "CheckResult",
+    "RuleInfo",
+    "check_report",
+    "check_reports",
+    "filter_findings",
+    "load_catalogue",
+]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    source: str
+    findings: list[Finding]
+    claims: list[Claim]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+
+def check_report(report: Report, *, previous: Report | None = None, with_claims: bool = True) -> CheckResult:
+    """Every finding on one report: structure, arithmetic, counts, cross-year (given `previous`), claims."""
+    findings = structure_findings(report) + table_findings(report)
+    if previous is not None:
+        findings += cross_findings(report, previous)
+    claims = verified_claims(report) if with_claims else []
+    findings += claim_findings(claims, source=report.source)
+    return CheckResult(source=report.source, findings=_ordered(findings), claims=claims)
+
+
+def check_reports(reports: Sequence[Report], *, with_claims: bool = True) -> dict[str, CheckResult]:
+    """Results by report sha256; each report is paired with its body's previous year when the batch has it."""
+    return {
+        report.sha256: check_report(report, previous=find_previous(report, reports), with_claims=with_claims)
+        for report in reports
+    }
+
+
+def filter_findings(
+    findings: Sequence[Finding],
+    *,
+    rules: Sequence[str] = (),
+    ignore_rules: Sequence[str] = (),
+    min_severity: str = "info",
+) -> list[Finding]:
+    """The findings of the given rules (all when none given), minus ignored rules, at or above a severity."""
+    floor = SEVERITY_RANK[min_severity]
+    return [
+        f
+        for f in findings
+        if (not rules or f.rule in rules)
+        and f.rule not in ignore_rules
+        and SEVERITY_RANK[f.severity] >= floor
+    ]
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    """Most severe first, then in catalogue order, so the same report always reads the same."""
+    order = {rule: i for i, rule in enumerate(load_catalogue())}
+    return sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], order.get(f.rule, len(order))))
