@@ -1,0 +1,142 @@
+"""Turning the report's lines into a stream of table tokens: labels, values, empty cells and breaks.
+
+Three layouts reach us as text: tab-separated rows (one grid row per line, a merged cell's other
+positions empty), one cell per line with a leading tab (grid rows separated by blank lines, a cell's
+line breaks continuing on lines without the tab: ⇥商业 / 企业), and plain rows as PDF text layers give
+them (规章 0 0 0). All three become the same token stream; the assembler never looks at layout.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from nlp.cellvalues import is_value_text
+from nlp.schema import SourceBlock
+
+__all__ = ["Token", "TokenKind", "line_offsets", "tokenize"]
+
+TokenKind = Literal["label", "value", "empty", "break"]
+
+_PAGE_NUMBER = re.compile(r"^\s*[-—－]?\s*\d{1,3}\s*[-—－]?\s*$|^\s*第\s*\d+\s*页")
+_SENTENCE_END = re.compile(r"[。；;！？]")
+# A stray character of vertically printed text before a real label: "三 2.其他…", "办 （三）不予公开".
+_STRAY_PREFIX = re.compile(r"^[\u4e00-\u9fff、]\s+(?=[(（\d１-９])")
+_MAX_LABEL_CHARS = 60
+_MAX_CONTINUATION_CHARS = 12
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: TokenKind
+    text: str
+    line: int  # 1-based
+    start: int  # offsets into "\n".join(lines)
+    end: int
+    row: int  # grid row: tokens of one printed table row share it
+    plain: bool = False  # from a line with no tab (PDF text): label fragments may be stray text
+
+
+def line_offsets(lines: Sequence[str]) -> list[int]:
+    """Start offset of each line in "\\n".join(lines)."""
+    offsets, pos = [], 0
+    for text in lines:
+        offsets.append(pos)
+        pos += len(text) + 1
+    return offsets
+
+
+def _block_lines(blocks: Sequence[SourceBlock]) -> set[int]:
+    return {n for b in blocks if b.kind == "table" for n in range(b.first_line, b.last_line + 1)}
+
+
+def _field_tokens(field: str, *, line: int, start: int, row: int, plain: bool) -> Iterator[Token]:
+    """One cell's text: a value, an empty cell, or a label possibly followed by space-separated values."""
+    stripped = field.strip()
+    if not stripped:
+        yield Token("empty", "", line, start, start, row, plain)
+        return
+    lead = start + field.index(stripped[0])
+    if is_value_text(stripped):
+        yield Token("value", stripped, line, lead, lead + len(stripped), row, plain)
+        return
+    parts = list(re.finditer(r"\S+", stripped))
+    cut = len(parts)
+    while cut > 0 and is_value_text(parts[cut - 1].group()):
+        cut -= 1
+    label_end = parts[cut - 1].end() if cut else 0
+    if cut:
+        label = stripped[:label_end]
+        stray = _STRAY_PREFIX.match(label)
+        skip = stray.end() if stray else 0
+        yield Token("label", label[skip:], line, lead + skip, lead + label_end, row, plain)
+    for part in parts[cut:]:
+        yield Token("value", part.group(), line, lead + part.start(), lead + part.end(), row, plain)
+
+
+def _is_prose(text: str) -> bool:
+    stripped = text.strip()
+    return bool(_SENTENCE_END.search(stripped)) or len("".join(stripped.split())) > _MAX_LABEL_CHARS
+
+
+def tokenize(lines: Sequence[str], *, blocks: Sequence[SourceBlock] = ()) -> list[Token]:
+    """The token stream of the whole report (prose lines become single `break` tokens)."""
+    offsets = line_offsets(lines)
+    in_block = _block_lines(blocks)
+    tokens: list[Token] = []
+    row = 0
+    for index, text in enumerate(lines):
+        number, start = index + 1, offsets[index]
+        if not text.strip() and "\t" not in text:
+            row += 1  # a blank line ends a grid row of the one-cell-per-line layout
+            continue
+        if "\t" in text or number in in_block:
+            row = _tab_line(tokens, text, line=number, start=start, row=row, grid=number in in_block)
+            continue
+        if _PAGE_NUMBER.match(text):
+            continue
+        if _continues_cell(tokens, text, line=number, previous=lines[index - 1] if index else ""):
+            last = tokens[-1]
+            tokens[-1] = Token(last.kind, last.text + text.strip(), last.line, last.start,
+                               start + len(text.rstrip()), last.row, last.plain)  # fmt: skip
+            continue
+        row += 1
+        if _is_prose(text):
+            tokens.append(Token("break", text.strip()[:40], number, start, start + len(text), row, True))
+            continue
+        tokens.extend(_field_tokens(text, line=number, start=start, row=row, plain=True))
+    return tokens
+
+
+def _tab_line(tokens: list[Token], text: str, *, line: int, start: int, row: int, grid: bool) -> int:
+    """Tokens of a line with tabs; returns the grid row the next line continues."""
+    single_cell = text.startswith("\t") and text.count("\t") == 1 and not grid
+    if single_cell:  # ⇥cell: one cell of the current blank-line-delimited grid row
+        tokens.extend(_field_tokens(text[1:], line=line, start=start + 1, row=row, plain=False))
+        return row
+    row += 1
+    pos = start
+    for field in text.split("\t"):
+        tokens.extend(_field_tokens(field, line=line, start=pos, row=row, plain=False))
+        pos += len(field) + 1
+    return row + 1
+
+
+def _continues_cell(tokens: list[Token], text: str, *, line: int, previous: str) -> bool:
+    """A short tab-less line right after a one-cell-per-line label continues that cell (商业 / 企业)."""
+    if not tokens:
+        return False
+    last = tokens[-1]
+    stripped = text.strip()
+    return (
+        last.kind == "label"
+        and not last.plain
+        and last.line == line - 1
+        and previous.startswith("\t")
+        and previous.count("\t") == 1
+        and 0 < len(stripped) <= _MAX_CONTINUATION_CHARS
+        and not is_value_text(stripped)
+        and not _SENTENCE_END.search(stripped)
+    )
