@@ -290,6 +290,9 @@ class Claim(_Model):
     reading: str | None = None  # the reading that supported it, or the readings tried
     readings_tried: dict[str, int | Decimal | None] = Field(default_factory=dict)
     cells: list[FindingCell] = Field(default_factory=list)
+    column: str | None = None  # table 3 applicant column the sentence named (自然人申请147件); None: total
+    phrase: str | None = None  # the clause words that named the metric (aligned to row labels)
+    scope_cue: str | None = None  # own_body / on_behalf / whole_area: the claim may be about another scope
 
 
 class Finding(_Model):

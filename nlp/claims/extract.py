@@ -1,0 +1,94 @@
+"""Claims out of prose: normalise, run the pipeline, map what it found back to printed offsets."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from spacy.language import Language
+
+from nlp.claims.pipeline import RawClaim
+from nlp.claims.text import NormalisedText, line_of, normalise
+from nlp.schema import Claim, Report, Section, SectionKey, Span, Table
+
+__all__ = ["claims_from_section", "claims_from_text"]
+
+
+def claims_from_text(
+    nlp: Language,
+    text: str,
+    *,
+    offset: int = 0,
+    first_line: int = 1,
+    section: SectionKey | None = None,
+    skip_lines: Collection[int] = (),
+) -> list[Claim]:
+    """The claims of `text`; spans are `offset` + position in `text`, lines count from `first_line`."""
+    norm = normalise(text, skip_lines=skip_lines)
+    if not norm.text.strip():
+        return []
+    doc = nlp(norm.text)
+    raw: list[RawClaim] = doc._.claims or []
+    return [_to_claim(c, norm, text, offset=offset, first_line=first_line, section=section) for c in raw]
+
+
+def _span(norm: NormalisedText, text: str, start: int, end: int, *, offset: int, first_line: int) -> Span:
+    a, b = norm.original(start, end)
+    return Span(
+        start=offset + a,
+        end=offset + b,
+        line=line_of(text, a, first_line=first_line),
+        end_line=line_of(text, max(a, b - 1), first_line=first_line),
+    )
+
+
+def _to_claim(
+    raw: RawClaim,
+    norm: NormalisedText,
+    text: str,
+    *,
+    offset: int,
+    first_line: int,
+    section: SectionKey | None,
+) -> Claim:
+    sentence = norm.text[raw.sent_start : raw.sent_end].strip()
+    sent_lead = len(norm.text[raw.sent_start : raw.sent_end]) - len(
+        norm.text[raw.sent_start : raw.sent_end].lstrip()
+    )
+    return Claim(
+        sentence=sentence,
+        span=_span(norm, text, raw.start, raw.end, offset=offset, first_line=first_line),
+        sentence_span=_span(
+            norm, text, raw.sent_start + sent_lead, raw.sent_end, offset=offset, first_line=first_line
+        ),
+        metric=raw.metric,
+        value=raw.value,
+        unit=raw.unit,
+        negative=raw.negative,
+        section=section,
+        column=raw.column,
+        phrase=raw.phrase or None,
+    )
+
+
+def _table_lines(tables: Sequence[Table | None]) -> list[tuple[int, int]]:
+    return [(t.span.line, t.span.end_line) for t in tables if t is not None and t.span is not None]
+
+
+def _body_start(section: Section) -> tuple[int, int]:
+    """Offset and line where the section's body begins: after its heading line unless inferred."""
+    if section.header_inferred or section.key == "preamble":
+        return section.span.start, section.span.line
+    return section.span.start + len(section.title) + 1, section.span.line + 1
+
+
+def claims_from_section(nlp: Language, section: Section, report: Report) -> list[Claim]:
+    """The claims of one section's body; table lines (by the parsed tables' spans) are skipped."""
+    offset, first_line = _body_start(section)
+    tables = report.tables
+    ranges = _table_lines([tables.active_disclosure, tables.applications, tables.review_litigation])
+    skip = {
+        i for i in range(section.text.count("\n") + 1) if any(lo <= first_line + i <= hi for lo, hi in ranges)
+    }
+    return claims_from_text(
+        nlp, section.text, offset=offset, first_line=first_line, section=section.key, skip_lines=skip
+    )
