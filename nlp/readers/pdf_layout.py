@@ -1,0 +1,263 @@
+"""PDF page layout, as pure functions over positioned words and lines (no pdfplumber here).
+
+Words become lines; labels printed one character per line down the side are rejoined; running
+headers, footers and page numbers are dropped; hard-wrapped lines are reflowed into paragraphs,
+while headings (一、总体情况, （一）…) and indented first lines start paragraphs of their own.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+from nlp.readers.common import collapse_cjk_spaces, join_fragments
+
+T = TypeVar("T")
+
+__all__ = [
+    "Margins",
+    "Paragraph",
+    "PdfLine",
+    "PdfWord",
+    "drop_furniture",
+    "layout_margins",
+    "lines_from_words",
+    "reflow",
+    "split_vertical_labels",
+]
+
+
+@dataclass(frozen=True)
+class PdfWord:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def size(self) -> float:
+        return max(1.0, self.bottom - self.top)
+
+
+@dataclass(frozen=True)
+class PdfLine:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    page: int
+    line_no: int = 0
+    size: float = 10.0
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    page: int
+    line_no: int
+
+
+# --- words → lines --------------------------------------------------------------------------------
+
+
+def _group_rows(words: Sequence[PdfWord]) -> list[list[PdfWord]]:
+    """Words whose vertical centres are within half a character of the row's first word."""
+    rows: list[list[PdfWord]] = []
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        centre = (word.top + word.bottom) / 2
+        for row in rows:
+            ref = row[0]
+            if abs((ref.top + ref.bottom) / 2 - centre) <= 0.5 * min(ref.size, word.size):
+                row.append(word)
+                break
+        else:
+            rows.append([word])
+    return rows
+
+
+def _row_text(row: Sequence[PdfWord]) -> str:
+    ordered = sorted(row, key=lambda w: w.x0)
+    text = ordered[0].text
+    for prev, word in zip(ordered, ordered[1:], strict=False):
+        text += (" " if word.x0 - prev.x1 > 0.15 * word.size else "") + word.text
+    return collapse_cjk_spaces(text).strip()
+
+
+def lines_from_words(words: Sequence[PdfWord], *, page: int) -> list[PdfLine]:
+    lines = []
+    for row in _group_rows(words):
+        text = _row_text(row)
+        if not text:
+            continue
+        sizes = [w.size for w in row]
+        lines.append(
+            PdfLine(
+                text=text,
+                x0=min(w.x0 for w in row),
+                x1=max(w.x1 for w in row),
+                top=min(w.top for w in row),
+                bottom=max(w.bottom for w in row),
+                page=page,
+                size=statistics.median(sizes),
+            )
+        )
+    lines.sort(key=lambda line: line.top)
+    return [replace(line, line_no=i) for i, line in enumerate(lines, start=1)]
+
+
+# --- labels printed vertically --------------------------------------------------------------------
+
+
+def _isolated(word: PdfWord, words: Sequence[PdfWord]) -> bool:
+    """No other word sits right next to it on its row (one character of a vertical label)."""
+    for other in words:
+        if other is word or other.bottom < word.top or other.top > word.bottom:
+            continue
+        if min(abs(other.x0 - word.x1), abs(word.x0 - other.x1)) < 0.6 * word.size:
+            return False
+    return True
+
+
+def _vertical_runs(singles: Sequence[PdfWord], *, min_chars: int) -> list[list[PdfWord]]:
+    """Single characters stacked in one column, each just below the previous one."""
+    runs: list[list[PdfWord]] = []
+    for word in sorted(singles, key=lambda w: w.top):
+        run = next(
+            (
+                r
+                for r in runs
+                if abs(r[-1].x0 - word.x0) <= 0.5 * word.size
+                and 0 <= word.top - r[-1].bottom <= 1.6 * word.size
+            ),
+            None,
+        )
+        if run is None:
+            runs.append([word])
+        else:
+            run.append(word)
+    return [run for run in runs if len(run) >= min_chars]
+
+
+def split_vertical_labels(
+    words: Sequence[PdfWord], *, min_chars: int = 3
+) -> tuple[list[PdfWord], list[PdfWord]]:
+    """(the other words, one word per vertical label with its characters joined top to bottom)."""
+    singles = [w for w in words if len(w.text) == 1 and _isolated(w, words)]
+    runs = _vertical_runs(singles, min_chars=min_chars)
+    used = {id(w) for run in runs for w in run}
+    labels = [
+        PdfWord(
+            text="".join(w.text for w in run),
+            x0=min(w.x0 for w in run),
+            x1=max(w.x1 for w in run),
+            top=run[0].top,
+            bottom=run[0].bottom,  # placed where the label starts, as a one-line label
+        )
+        for run in runs
+    ]
+    return [w for w in words if id(w) not in used], labels
+
+
+# --- running headers, footers, page numbers -------------------------------------------------------
+
+
+def _in_band(line: PdfLine, height: float, config: Mapping[str, Any]) -> bool:
+    header = float(config.get("header_band", 0.09)) * height
+    footer = (1 - float(config.get("footer_band", 0.10))) * height
+    return line.bottom <= header or line.top >= footer
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def drop_furniture(
+    pages: Sequence[Sequence[PdfLine]], *, heights: Sequence[float], config: Mapping[str, Any]
+) -> list[list[PdfLine]]:
+    """Each page's lines without page numbers and without header/footer lines repeated across pages."""
+    patterns = [re.compile(p) for p in config.get("page_number_patterns", [])]
+    banded = [
+        [line for line in lines if _in_band(line, h, config)] for lines, h in zip(pages, heights, strict=True)
+    ]
+    counts = Counter(key for lines in banded for key in {_furniture_key(line.text) for line in lines})
+    share = float(config.get("repeated_furniture_share", 0.5))
+    repeated = {k for k, n in counts.items() if n >= 2 and n >= share * len(pages)}
+
+    def furniture(line: PdfLine, height: float) -> bool:
+        if not _in_band(line, height, config):
+            return False
+        text = line.text.strip()
+        return any(p.match(text) for p in patterns) or _furniture_key(text) in repeated
+
+    return [[ln for ln in lines if not furniture(ln, h)] for lines, h in zip(pages, heights, strict=True)]
+
+
+# --- reflow ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Margins:
+    left: float
+    right: float
+    size: float
+
+
+def _mode(values: Sequence[float]) -> float:
+    return float(Counter(round(v) for v in values).most_common(1)[0][0])
+
+
+def layout_margins(lines: Sequence[PdfLine]) -> Margins | None:
+    """The body text's left and right edges and character size (the most common ones)."""
+    body = [line for line in lines if len(line.text) >= 8]
+    if not body:
+        return None
+    size = statistics.median(line.size for line in body)
+    return Margins(left=_mode([ln.x0 for ln in body]), right=_mode([ln.x1 for ln in body]), size=size)
+
+
+def _continues(prev: PdfLine, line: PdfLine, margins: Margins, config: Mapping[str, Any]) -> bool:
+    """Whether `line` carries on the paragraph `prev` is in (a hard wrap, not a new paragraph)."""
+    if line.x0 > margins.left + float(config.get("indent_chars", 0.8)) * margins.size:
+        return False
+    if prev.x1 < margins.right - float(config.get("full_line_slack_chars", 1.5)) * margins.size:
+        return False
+    if prev.x0 < margins.left - 2 * margins.size:
+        return False  # prev hangs out of the body (a side label): not body text
+    ends_sentence = prev.text.rstrip()[-1:] in str(config.get("sentence_end", "。；：！？"))
+    starts_heading = any(re.match(p, line.text) for p in config.get("heading_patterns", []))
+    return not (ends_sentence and starts_heading)
+
+
+def reflow(
+    items: Sequence[PdfLine | T], *, margins: Margins | None, config: Mapping[str, Any]
+) -> list[Paragraph | T]:
+    """Lines in reading order become paragraphs; anything else (a table) passes through and ends one."""
+    out: list[Paragraph | T] = []
+    current: list[PdfLine] = []
+    for item in items:
+        if isinstance(item, PdfLine):
+            if current and margins is not None and _continues(current[-1], item, margins, config):
+                current.append(item)
+                continue
+            if current:
+                out.append(_paragraph(current))
+            current = [item]
+        else:
+            if current:
+                out.append(_paragraph(current))
+            current = []
+            out.append(item)
+    if current:
+        out.append(_paragraph(current))
+    return out
+
+
+def _paragraph(lines: Sequence[PdfLine]) -> Paragraph:
+    text = collapse_cjk_spaces(join_fragments(line.text for line in lines))
+    return Paragraph(text=text, page=lines[0].page, line_no=lines[0].line_no)

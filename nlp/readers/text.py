@@ -1,0 +1,175 @@
+"""Plain text and Markdown in any common encoding; line numbers stay the file's line numbers.
+
+Decoding order: a byte-order mark decides; then strict UTF-8; then charset-normalizer's best guess
+(GBK-family guesses decode as GB18030, their superset). Binary junk is refused rather than decoded
+into mojibake. A Markdown pipe table becomes a grid (its `|---|` rule line stays, empty, so line
+numbers do not shift).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from charset_normalizer import from_bytes
+
+from nlp.errors import ErrorCode, GovReportError
+from nlp.readers.common import DocumentBuilder, clean_cell_text, grid_from_cells
+from nlp.schema import GridCell, SourceDocument
+
+__all__ = ["decode_text", "read_text", "sniff_binary_kind"]
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF"),
+    (b"PK\x03\x04", "a ZIP container (DOCX/XLSX?)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an OLE document (.doc/.xls?)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "gzip data"),
+)
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def sniff_binary_kind(data: bytes) -> str | None:
+    """What a binary file looks like from its first bytes, for a helpful message."""
+    return next((kind for magic, kind in _MAGIC if data.startswith(magic)), None)
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    return next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM shows as a NUL in every other byte (for ASCII-heavy text)."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0) / max(1, len(sample[0::2]))
+    odd_nuls = sample[1::2].count(0) / max(1, len(sample[1::2]))
+    if odd_nuls > 0.3 and even_nuls < 0.05:
+        return "utf-16-le"
+    if even_nuls > 0.3 and odd_nuls < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _guess_encoding(data: bytes, aliases: Mapping[str, str]) -> str | None:
+    best = from_bytes(data[:200_000]).best()
+    if best is None:
+        return None
+    name = str(best.encoding).lower().replace("_", "-")
+    return aliases.get(name.replace("-", ""), aliases.get(name, name))
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:100_000]
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    bad = controls + sample.count("\ufffd")
+    return bad / max(1, len(sample))
+
+
+def _candidates(data: bytes, aliases: Mapping[str, str]) -> list[str]:
+    bom = _bom_encoding(data)
+    if bom:
+        return [bom]
+    utf16 = _bomless_utf16(data) if b"\x00" in data[:4096] else None
+    if utf16:
+        return [utf16]
+    guessed = _guess_encoding(data, aliases)
+    return [enc for enc in ("utf-8", guessed, "gb18030") if enc]
+
+
+def decode_text(data: bytes, *, source: str, config: Mapping[str, Any]) -> tuple[str, str]:
+    """The text and the encoding it was decoded with; READ_BINARY / READ_ENCODING when neither works."""
+    aliases = {k.replace("-", "").lower(): v for k, v in config.get("codec_aliases", {}).items()}
+    candidates = _candidates(data, aliases)
+    if b"\x00" in data[:4096] and not any(c.startswith(("utf-16", "utf-32")) for c in candidates):
+        raise GovReportError(ErrorCode.READ_BINARY, _binary_message(data), source=source)
+    for encoding in dict.fromkeys(candidates):
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _control_ratio(text) > float(config.get("max_control_ratio", 0.02)):
+            raise GovReportError(ErrorCode.READ_BINARY, _binary_message(data), source=source)
+        return text.lstrip("\ufeff"), encoding.removesuffix("-sig")
+    raise GovReportError(
+        ErrorCode.READ_ENCODING, f"the text decodes in none of {', '.join(candidates)}", source=source
+    )
+
+
+def _binary_message(data: bytes) -> str:
+    kind = sniff_binary_kind(data)
+    return f"binary content, not text (it looks like {kind})" if kind else "binary content, not text"
+
+
+def _md_cells(line: str) -> list[str]:
+    body = line.strip()
+    body = body[1:] if body.startswith("|") else body
+    body = body[:-1] if body.endswith("|") else body
+    return [clean_cell_text([cell]) for cell in body.split("|")]
+
+
+def _is_md_table_at(lines: list[str], index: int) -> bool:
+    return (
+        index + 1 < len(lines)
+        and lines[index].count("|") >= 2
+        and bool(_MD_RULE.match(lines[index + 1]))
+        and lines[index + 1].count("-") >= 3
+    )
+
+
+def _md_table_end(lines: list[str], start: int) -> int:
+    end = start + 2
+    while end < len(lines) and lines[end].count("|") >= 2:
+        end += 1
+    return end
+
+
+def _add_md_table(builder: DocumentBuilder, lines: list[str], start: int, end: int) -> None:
+    """A pipe table: header row, the rule line (kept as an empty row), body rows."""
+    rows = [[] if i == start + 1 else _md_cells(lines[i]) for i in range(start, end)]
+    cells = [GridCell(text=text, row=r, col=c) for r, row in enumerate(rows) for c, text in enumerate(row)]
+    builder.add_table(grid_from_cells(cells), source_line=start + 1)
+
+
+def _split_lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def read_text(
+    data: bytes, *, source: str, config: Mapping[str, Any], markdown: bool = False
+) -> SourceDocument:
+    text, encoding = decode_text(data, source=source, config=config)
+    lines = _split_lines(text)
+    builder = DocumentBuilder()
+    index = 0
+    while index < len(lines):
+        if markdown and _is_md_table_at(lines, index):
+            end = _md_table_end(lines, index)
+            _add_md_table(builder, lines, index, end)
+            index = end
+            continue
+        _add_text_line(builder, lines[index], index + 1)
+        index += 1
+    media_type = "text/markdown" if markdown else "text/plain"
+    return builder.build(source=source, data=data, media_type=media_type, encoding=encoding)
+
+
+def _add_text_line(builder: DocumentBuilder, line: str, number: int) -> None:
+    """Every source line is kept (blank ones too) so line numbers stay the file's."""
+    if line.strip():
+        builder.add_paragraph(line, source_line=number)
+    else:
+        builder.add_blank(line, source_line=number)
