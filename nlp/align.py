@@ -96,6 +96,10 @@ class LabelAligner:
         self._forms: dict[TableKey, tuple[_Form, ...]] = {t: self._build_forms(t) for t in TABLE_KEYS}
         self._titles = self._build_titles(tables)
         self._columns = {t: self._column_forms(t) for t in TABLE_KEYS}
+        self._header_prefixes = {
+            t: tuple(normalize_label(p) for p in tables.get(t, {}).get("header_prefixes", ()))
+            for t in TABLE_KEYS
+        }
         self._headers = {t: self._normalised(tables.get(t, {}).get("header_labels", ())) for t in TABLE_KEYS}
         self.groups: dict[str, str] = {
             normalize_label(name): name for name in tables.get("applications", {}).get("groups", {})
@@ -185,6 +189,8 @@ class LabelAligner:
         order += [t for t in TABLE_KEYS if t != table]
         for key in order:
             if norm in self._headers[key] or norm in self._column_labels(key):
+                return key
+            if norm.startswith(self._header_prefixes[key]):
                 return key
         return None
 

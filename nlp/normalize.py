@@ -19,7 +19,9 @@ _ENUMERATOR = re.compile(
 )
 _WHITESPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"', "『": '"', "』": '"'})
-_BRACKETS = str.maketrans({"【": "[", "】": "]", "〔": "[", "〕": "]", "［": "[", "］": "]", "《": "<", "》": ">"})
+_BRACKETS = str.maketrans(
+    {"【": "[", "】": "]", "〔": "[", "〕": "]", "［": "[", "］": "]", "《": "<", "》": ">"}
+)
 
 
 @lru_cache(maxsize=8192)

@@ -1,0 +1,277 @@
+"""The three tables of an annual report, parsed into canonical keys (docs/template.md).
+
+`parse_tables` tokenizes the report's lines (nlp.tables_tokens), assembles the tokens into raw tables
+(nlp.tables_assemble), then, per table, decides the template format, puts each row's values under its
+columns (nlp.tables_cells) and reports what does not fit: unmatched labels, rows with too many or too
+few values (with the readings the arithmetic allows), missing rows, missing tables. Nothing is invented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from nlp.align import TABLE_KEYS, LabelAligner, get_aligner
+from nlp.errors import ErrorCode, problem
+from nlp.normalize import normalize_label
+from nlp.schema import (
+    Alignment,
+    Problem,
+    SourceBlock,
+    Span,
+    Table,
+    TableKey,
+    TableRow,
+    Tables,
+    TemplateFormat,
+)
+from nlp.tables_arith import application_check, review_check
+from nlp.tables_assemble import RawRow, RawTable, assemble
+from nlp.tables_cells import Fit, fit_row, printed_cells
+from nlp.tables_tokens import tokenize
+
+__all__ = ["TablesResult", "detect_format", "parse_tables"]
+
+
+@dataclass(frozen=True)
+class TablesResult:
+    tables: Tables
+    format: TemplateFormat
+    alignments: list[Alignment] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def parse_tables(
+    lines: Sequence[str], *, blocks: Sequence[SourceBlock] = (), source: str | None = None
+) -> TablesResult:
+    """Tables 2, 3 and 4 of the report whose linearised text is `lines` (lines[0] is line 1)."""
+    aligner = get_aligner()
+    raw = assemble(tokenize(lines, blocks=blocks), aligner=aligner)
+    fmt = detect_format(raw, aligner=aligner)
+    problems: list[Problem] = []
+    built: dict[TableKey, Table] = {}
+    for key in TABLE_KEYS:
+        if key not in raw:
+            problems.append(
+                problem(ErrorCode.TABLE_MISSING, f"table {key} was not found", source=source, table=key)
+            )
+            continue
+        table, found = _build(raw[key], fmt=fmt, aligner=aligner, source=source)
+        built[key] = table
+        problems.extend(found)
+    alignments = [row.alignment for key in TABLE_KEYS if key in raw for row in raw[key].rows]
+    return TablesResult(Tables(**built), fmt, alignments, problems)
+
+
+# --- format --------------------------------------------------------------------------------------
+
+
+def detect_format(raw: dict[TableKey, RawTable], *, aligner: LabelAligner) -> TemplateFormat:
+    """2019 when table 2 prints a 2019-only column or row; 2021 when it prints a 2021 column; else
+    table 3's （六） shape decides (a single 其他处理 row suggests 2019); else unknown."""
+    disclosure = raw.get("active_disclosure")
+    if disclosure is not None:
+        headers = {normalize_label(t.text) for t in disclosure.headers}
+        keys = {r.alignment.key for r in disclosure.rows}
+        if headers & aligner.format_2019_markers() or keys & {"other_services", "procurement"}:
+            return "2019"
+        if any(aligner.column_key("active_disclosure", t.text) for t in disclosure.headers) or keys:
+            return "2021"
+    applications = raw.get("applications")
+    if applications is not None:
+        return "2019" if _single_other(applications) else "2021"
+    return "unknown"
+
+
+def _single_other(table: RawTable) -> bool:
+    keys = {r.alignment.key for r in table.rows}
+    return "other_handling" in keys and not keys & {
+        "other_overdue_correction",
+        "other_unpaid_fee",
+        "other_other",
+    }
+
+
+# --- building one table --------------------------------------------------------------------------
+
+
+def _span(raw: RawTable) -> Span | None:
+    if raw.first is None or raw.last is None:
+        return None
+    return Span(start=raw.first.start, end=raw.last.end, line=raw.first.line, end_line=raw.last.line)
+
+
+def _columns(row: RawRow, *, fmt: TemplateFormat, aligner: LabelAligner) -> tuple[str, ...]:
+    if row.table == "applications":
+        return aligner.application_columns()
+    block = aligner.block_of_row(row.alignment.key or "")
+    if block is None:
+        return ()
+    chosen = fmt if fmt in block.columns else ("2021" if "2021" in block.columns else "2019")
+    return block.columns[chosen]
+
+
+def _build(
+    raw: RawTable, *, fmt: TemplateFormat, aligner: LabelAligner, source: str | None
+) -> tuple[Table, list[Problem]]:
+    if raw.key == "review_litigation":
+        return _build_review(raw, fmt=fmt, aligner=aligner, source=source)
+    problems: list[Problem] = []
+    rows: list[TableRow] = []
+    deferred: list[tuple[TableRow, RawRow, tuple[str, ...]]] = []
+    for item in raw.rows:
+        columns = _columns(item, fmt=fmt, aligner=aligner)
+        printed = printed_cells(item.values, len(columns) or len(item.values))
+        row = TableRow(key=item.alignment.key, label=item.label, line=item.line, printed=printed,
+                       alignment=item.alignment)  # fmt: skip
+        rows.append(row)
+        if item.alignment.key is None:
+            problems.append(_unmatched(item, source=source))
+        elif len(printed) == len(columns):
+            row.cells = dict(zip(columns, printed, strict=True))
+        else:
+            deferred.append((row, item, columns))
+    table = Table(key=raw.key, format=fmt, span=_span(raw), rows=rows)
+    for row, item, columns in deferred:  # after the others: their arithmetic needs the whole table
+        check = (
+            application_check(table, row.key or "", aligner=aligner) if raw.key == "applications" else None
+        )
+        fit = fit_row(row.printed, columns, check=check)
+        row.cells = fit.cells
+        problems.append(_count_problem(fit, row=row, item=item, columns=columns, source=source))
+    problems.extend(_duplicates(table, source=source))
+    problems.extend(_orphans(raw, source=source))
+    problems.extend(_missing(table, raw, fmt=fmt, aligner=aligner, source=source))
+    return table, problems
+
+
+def _build_review(
+    raw: RawTable, *, fmt: TemplateFormat, aligner: LabelAligner, source: str | None
+) -> tuple[Table, list[Problem]]:
+    columns = aligner.review_columns()
+    key = aligner.review_row_key()
+    table = Table(key="review_litigation", format=fmt, span=_span(raw))
+    if not raw.numbers:
+        table.missing_rows = [key]
+        return table, [problem(ErrorCode.ROW_MISSING, "table 4 prints no numbers", source=source,
+                               table="review_litigation", row=key, line=raw.first.line if raw.first else None)]  # fmt: skip
+    printed = printed_cells(raw.numbers, len(columns))
+    first = raw.numbers[0]
+    alignment = Alignment(raw_label="行政复议 / 行政诉讼", key=key, score=100.0, method="context",
+                          table="review_litigation", line=first.line)  # fmt: skip
+    row = TableRow(
+        key=key, label="行政复议 / 行政诉讼", line=first.line, printed=printed, alignment=alignment
+    )
+    table.rows = [row]
+    fit = fit_row(printed, columns, check=review_check(aligner))
+    row.cells = fit.cells
+    if fit.status == "ok":
+        return table, []
+    item = RawRow("review_litigation", [], list(raw.numbers), alignment)
+    return table, [_count_problem(fit, row=row, item=item, columns=columns, source=source)]
+
+
+# --- problems ------------------------------------------------------------------------------------
+
+
+def _unmatched(item: RawRow, *, source: str | None) -> Problem:
+    al = item.alignment
+    best = ", ".join(f"{c.key} ({c.score:.0f})" for c in al.candidates) or "none"
+    return problem(
+        ErrorCode.LABEL_UNMATCHED,
+        f"row label {item.label!r} matched no canonical row (best: {best})",
+        source=source, line=item.line, table=item.table,
+        detail={"label": item.label, "candidates": [c.model_dump() for c in al.candidates],
+                "printed": [t.text for t in item.values if t.kind != "empty"]},
+    )  # fmt: skip
+
+
+def _count_problem(
+    fit: Fit, *, row: TableRow, item: RawRow, columns: Sequence[str], source: str | None
+) -> Problem:
+    raws = [c.raw for c in row.printed]
+    detail: dict[str, object] = {"printed": raws, "columns": list(columns), "certain": list(fit.certain),
+                                 "ambiguous": list(fit.ambiguous)}  # fmt: skip
+    where = {"source": source, "line": row.line, "table": item.table, "row": row.key}
+    if fit.status == "too_few":
+        msg = f"{row.label}: {len(raws)} value cells {raws} for {len(columns)} columns; no cell was placed"
+        return problem(ErrorCode.ROW_TOO_FEW_CELLS, msg, detail=detail, **where)
+    detail["readings_tried"] = fit.readings
+    detail["consistent_readings"] = [list(d) for d in fit.consistent]
+    return problem(
+        ErrorCode.ROW_TOO_MANY_CELLS, _too_many_message(fit, row=row, columns=columns), detail=detail, **where
+    )
+
+
+def _too_many_message(fit: Fit, *, row: TableRow, columns: Sequence[str]) -> str:
+    raws = [c.raw for c in row.printed]
+    head = f"{row.label}: {len(raws)} value cells {raws} for {len(columns)} columns"
+    drops = sorted({i + 1 for d in fit.consistent for i in d})
+    if not fit.consistent:
+        reading = (
+            f"no reading of the {fit.readings} (dropping extra cells) satisfies the template's arithmetic"
+        )
+    elif len(fit.consistent) == 1:
+        reading = f"only dropping printed cell(s) {drops} satisfies the template's arithmetic"
+    else:
+        reading = f"{len(fit.consistent)} of {fit.readings} readings satisfy the arithmetic (drop one of cells {drops})"
+    if not fit.ambiguous:
+        return f"{head}; {reading}; every consistent reading gives the same cells, so all columns are certain"
+    if not fit.certain:
+        return f"{head}; {reading}; ambiguous: no column is certain"
+    return f"{head}; {reading}; certain: {', '.join(fit.certain)}; ambiguous: {', '.join(fit.ambiguous)}"
+
+
+def _duplicates(table: Table, *, source: str | None) -> list[Problem]:
+    seen: set[str] = set()
+    found = []
+    for row in table.rows:
+        if row.key and row.key in seen:
+            found.append(problem(ErrorCode.ROW_DUPLICATE, f"row {row.key} printed again", source=source,
+                                 line=row.line, table=table.key, row=row.key))  # fmt: skip
+        seen.add(row.key or "")
+    return found
+
+
+def _orphans(raw: RawTable, *, source: str | None) -> list[Problem]:
+    if not raw.orphans:
+        return []
+    texts = [t.text for t in raw.orphans]
+    return [problem(ErrorCode.VALUES_WITHOUT_LABEL, f"values {texts} have no row label", source=source,
+                    line=raw.orphans[0].line, table=raw.key, detail={"values": texts})]  # fmt: skip
+
+
+def _missing(
+    table: Table, raw: RawTable, *, fmt: TemplateFormat, aligner: LabelAligner, source: str | None
+) -> list[Problem]:
+    if table.key == "applications":
+        expected = aligner.application_rows(single_other=_single_other(raw))
+    else:
+        expected = aligner.disclosure_rows("2019" if fmt == "2019" else "2021")
+    present = {r.key for r in table.rows}
+    table.missing_rows = [k for k in expected if k not in present]
+    found = [problem(ErrorCode.ROW_MISSING, f"row {k} of {table.key} is not printed", source=source,
+                     table=table.key, row=k) for k in table.missing_rows]  # fmt: skip
+    found.extend(_truncations(raw, source=source))
+    return found
+
+
+def _truncations(raw: RawTable, *, source: str | None) -> list[Problem]:
+    """A block marker with no row after it, or a table that begins at a row in its middle."""
+    found = []
+    row_lines = [r.line for r in raw.rows]
+    for index, (block, token) in enumerate(raw.markers):
+        following = raw.markers[index + 1][1].line if index + 1 < len(raw.markers) else None
+        if not any(line > token.line and (following is None or line < following) for line in row_lines):
+            found.append(problem(ErrorCode.TABLE_TRUNCATED, f"block {block} ({token.text}) has no rows",
+                                 source=source, line=token.line, table=raw.key))  # fmt: skip
+    if (
+        raw.started_by_row
+        and raw.rows
+        and raw.key == "applications"
+        and raw.rows[0].alignment.key != "new_received"
+    ):
+        first = raw.rows[0]
+        found.append(problem(ErrorCode.TABLE_TRUNCATED, f"table begins mid-way, at {first.label!r}",
+                             source=source, line=first.line, table=raw.key))  # fmt: skip
+    return found

@@ -1,0 +1,266 @@
+"""Assembling the token stream into raw tables: which tokens are headers, which are row labels (possibly
+in parts: 三、本年度办理结果 / （三）不予公开 / 1.属于国家秘密) and which values belong to which row.
+
+No section heading is trusted to be right: a table starts at its title, its block marker (第二十条第（一）
+项), its header words or its corner note, or simply at a row label that aligns with one of its rows; it
+ends at prose, at another table's start, or (table 4) at the first label after its numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from nlp.align import LabelAligner
+from nlp.normalize import normalize_label, split_enumerator
+from nlp.schema import Alignment, TableKey
+from nlp.tables_tokens import Token
+
+__all__ = ["RawRow", "RawTable", "assemble"]
+
+
+@dataclass
+class RawRow:
+    table: TableKey
+    parts: list[Token]
+    values: list[Token]  # value and empty tokens in printed order
+    alignment: Alignment
+    group: str | None = None
+    block: str | None = None
+
+    @property
+    def line(self) -> int:
+        return self.parts[0].line if self.parts else self.values[0].line
+
+    @property
+    def label(self) -> str:
+        return " / ".join(p.text for p in self.parts)
+
+
+@dataclass
+class RawTable:
+    key: TableKey
+    rows: list[RawRow] = field(default_factory=list)
+    headers: list[Token] = field(default_factory=list)
+    markers: list[tuple[str, Token]] = field(default_factory=list)  # (block key, marker token)
+    orphans: list[Token] = field(default_factory=list)  # values no label claimed
+    numbers: list[Token] = field(default_factory=list)  # table 4: its row of values
+    started_by_row: bool = False  # no title, header or marker: the table began mid-way
+    first: Token | None = None
+    last: Token | None = None
+
+    def touch(self, token: Token) -> None:
+        if self.first is None or token.start < self.first.start:
+            self.first = token
+        if self.last is None or token.end >= self.last.end:
+            self.last = token
+
+
+def _meaningful(text: str) -> bool:
+    return any(ch.isalnum() for ch in normalize_label(text))
+
+
+class _Assembler:
+    def __init__(self, aligner: LabelAligner, tokens: Sequence[Token]) -> None:
+        self.a = aligner
+        self.tokens = tokens
+        self.tables: dict[TableKey, RawTable] = {}
+        self.current: RawTable | None = None
+        self.header_phase = False
+        self.parts: list[Token] = []
+        self.values: list[Token] = []
+        self.pending: list[Token] = []
+        self.group: str | None = None
+        self.block: str | None = None
+
+    # --- driving -------------------------------------------------------------------------------
+
+    def run(self) -> dict[TableKey, RawTable]:
+        for index, token in enumerate(self.tokens):
+            self.feed(token, index)
+        self.finish_table()
+        return self.tables
+
+    def feed(self, token: Token, index: int) -> None:
+        if token.kind == "break":
+            self.finish_table()
+        elif token.kind == "empty":
+            if self.parts:
+                self.values.append(token)
+        elif token.kind == "value":
+            self.on_value(token)
+        elif _meaningful(token.text):
+            self.on_label(token, index)
+
+    def on_value(self, token: Token) -> None:
+        table = self.current
+        if table is None:
+            return
+        table.touch(token)
+        if table.key == "review_litigation":
+            table.numbers.append(token)
+        elif self.parts:
+            self.values.append(token)
+        else:
+            self.pending.append(token)
+
+    # --- labels --------------------------------------------------------------------------------
+
+    def on_label(self, token: Token, index: int) -> None:
+        if self.current and self.current.key == "review_litigation" and self.current.numbers:
+            self.finish_table()  # table 4 is one row: the first label after its numbers ends it
+        if self.structural(token):
+            return
+        self.on_row_label(token, index)
+
+    def structural(self, token: Token) -> bool:
+        """Titles, block markers, the corner note and column headers: they shape, they hold no values."""
+        text = token.text
+        title = self.a.title_table(text)
+        if title:
+            self.start_table(title, token, touch=False)  # the heading is not part of the table's span
+            return True
+        block = self.a.block_of_marker(text)
+        if block:
+            self.start_table("active_disclosure", token, keep_current=True)
+            self.finish_row()
+            self.block = block.key
+            if self.current:
+                self.current.markers.append((block.key, token))
+            return True
+        if self.a.is_note(text):
+            self.start_table("applications", token, keep_current=True)
+            return True
+        return self.header(token)
+
+    def header(self, token: Token) -> bool:
+        current = self.current.key if self.current else None
+        table = self.a.header_table(token.text, table=current)
+        if table is None:
+            return False
+        norm = normalize_label(token.text)
+        if current == "applications" and not self.header_phase and norm in self.a.ambiguous_labels:
+            return False  # a bare 总计 / 其他 among the rows is a row label
+        if current is None and table != "review_litigation" and table != "active_disclosure":
+            return False  # a lone column word outside any table is prose, not a header
+        self.finish_row()
+        if table != current:
+            self.start_table(table, token)
+        elif self.current:
+            self.current.touch(token)
+        if self.current:
+            self.current.headers.append(token)
+        self.header_phase = True
+        return True
+
+    def on_row_label(self, token: Token, index: int) -> None:
+        kind = self.a.part_kind(token.text)
+        if self.values:
+            self.finish_row()
+        if not self.place_label(token, kind):
+            return
+        assert self.current is not None
+        self.current.touch(token)
+        self.parts.append(token)
+        if kind is None and self.pending and not self.values_follow(index):
+            self.values, self.pending = self.pending, []  # PDF text: the values were printed above
+            self.finish_row()
+
+    def place_label(self, token: Token, kind: tuple[str, str] | None) -> bool:
+        """Make sure the right table is current for this row label; False when it belongs to none."""
+        if kind is not None:
+            if self.current is None:
+                self.start_table("applications", token, by_row=True)
+            return True
+        if self.current is not None and not self.parts:
+            here = self.a.align_row(token.text, table=self.current.key, group=self.group)
+            if here.key is not None:
+                return True
+            anywhere = self.a.align_row(token.text, group=self.group)
+            if anywhere.key is not None and anywhere.table != self.current.key and anywhere.table:
+                self.start_table(anywhere.table, token, by_row=True)
+            return True
+        if self.current is None:
+            found = self.a.align_row(token.text, group=self.group)
+            if found.key is None or found.table is None:
+                return False
+            self.start_table(found.table, token, by_row=True)
+        return True
+
+    def values_follow(self, index: int) -> bool:
+        line = self.tokens[index].line
+        for later in self.tokens[index + 1 :]:
+            if later.line != line:
+                return False
+            if later.kind == "value":
+                return True
+        return False
+
+    # --- rows and tables -----------------------------------------------------------------------
+
+    def start_table(
+        self,
+        key: TableKey,
+        token: Token,
+        *,
+        keep_current: bool = False,
+        by_row: bool = False,
+        touch: bool = True,
+    ) -> None:
+        if self.current is not None and keep_current and self.current.key == key:
+            self.current.touch(token)
+            self.header_phase = True
+            return
+        self.finish_table()
+        table = self.tables.get(key)
+        if table is None:
+            table = self.tables[key] = RawTable(key=key, started_by_row=by_row)
+        self.current = table
+        if touch:
+            table.touch(token)
+        self.header_phase = not by_row
+
+    def finish_row(self) -> None:
+        parts, values = self.parts, self.values
+        self.parts, self.values = [], []
+        if not parts or self.current is None:
+            return
+        table = self.current
+        group_parts = [p for p in parts if (self.a.part_kind(p.text) or ("", ""))[0] == "group"]
+        items = [p for p in parts if self.a.part_kind(p.text) is None]
+        if group_parts:
+            self.group = (self.a.part_kind(group_parts[-1].text) or ("", ""))[1]
+        elif items and not (split_enumerator(items[-1].text)[0] or "0")[0].isdigit():
+            self.group = None  # a top-level row: （一）予以公开, 四、结转下年度继续办理
+        alignment = self.align(table.key, items or group_parts or parts)
+        if alignment.key is None and not any(v.kind == "value" for v in values) and items:
+            if all(p.plain for p in parts):
+                return  # stray PDF text without numbers: nothing to report
+        self.header_phase = False
+        table.rows.append(RawRow(table.key, parts, values, alignment, self.group, self.block))
+
+    def align(self, table: TableKey, items: list[Token]) -> Alignment:
+        """The best of: the last label part alone, or all item parts joined (labels broken over lines)."""
+        line = items[-1].line
+        best = self.a.align_row(items[-1].text, table=table, group=self.group, line=line)
+        if len(items) > 1:
+            joined = "".join(p.text for p in items)
+            alt = self.a.align_row(joined, table=table, group=self.group, line=line)
+            if alt.score > best.score:
+                best = alt.model_copy(update={"raw_label": joined})
+        return best
+
+    def finish_table(self) -> None:
+        self.finish_row()
+        if self.current is not None:
+            self.current.orphans.extend(self.pending)
+        self.pending = []
+        self.current = None
+        self.group = None
+        self.block = None
+        self.header_phase = False
+
+
+def assemble(tokens: Sequence[Token], *, aligner: LabelAligner) -> dict[TableKey, RawTable]:
+    """The raw tables found in the token stream, keyed by table."""
+    return _Assembler(aligner, tokens).run()

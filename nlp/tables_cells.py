@@ -1,0 +1,82 @@
+"""From a row's value tokens to cells under column keys, and what to do when the count is wrong.
+
+A row with more values than columns is never cut: every way of dropping the extra values is a reading,
+the template's arithmetic (passed in as `check`) keeps the consistent readings, and only the columns on
+which every consistent reading agrees get a cell. The caller turns the outcome into a Problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import combinations
+
+from nlp.cellvalues import parse_cell
+from nlp.schema import Cell, Span
+from nlp.tables_tokens import Token
+
+__all__ = ["Fit", "cell_of", "fit_row", "numbers_of", "printed_cells"]
+
+_MAX_READINGS = 2000
+Check = Callable[[Sequence[Cell]], bool]
+
+
+def cell_of(token: Token) -> Cell:
+    value, kind = parse_cell(token.text)
+    span = Span(start=token.start, end=token.end, line=token.line, end_line=token.line)
+    return Cell(raw=token.text, value=value, kind=kind, line=token.line, span=span)
+
+
+def printed_cells(values: Sequence[Token], ncols: int) -> list[Cell]:
+    """The row's value cells in printed order: empty cells count only between values (a merged cell's
+    other positions render as empty fields around them), unless the row is blank throughout."""
+    filled = [i for i, t in enumerate(values) if t.kind != "empty"]
+    if not filled:
+        return [cell_of(t) for t in values[:ncols]]
+    inner = list(values[filled[0] : filled[-1] + 1])
+    if len(inner) < ncols <= len(values) and len(values) == ncols:
+        inner = list(values)
+    return [cell_of(t) for t in inner]
+
+
+def numbers_of(cells: Sequence[Cell]) -> list[int | Decimal] | None:
+    """The values when every cell is a number (arithmetic is checked only then)."""
+    if any(c.value is None for c in cells):
+        return None
+    return [c.value for c in cells if c.value is not None]
+
+
+@dataclass(frozen=True)
+class Fit:
+    cells: dict[str, Cell]
+    status: str  # ok | too_many | too_few
+    readings: int = 0  # readings tried
+    consistent: tuple[tuple[int, ...], ...] = ()  # dropped printed positions (0-based) per consistent reading
+    certain: tuple[str, ...] = ()
+    ambiguous: tuple[str, ...] = ()
+
+
+def fit_row(printed: Sequence[Cell], columns: Sequence[str], *, check: Check | None = None) -> Fit:
+    """Cells under `columns`; for too many values, the cells every consistent reading agrees on."""
+    if len(printed) == len(columns):
+        return Fit(dict(zip(columns, printed, strict=True)), "ok")
+    if len(printed) < len(columns):
+        return Fit({}, "too_few", ambiguous=tuple(columns))
+    drops = list(combinations(range(len(printed)), len(printed) - len(columns)))[:_MAX_READINGS]
+    kept = [[c for i, c in enumerate(printed) if i not in drop] for drop in drops]
+    consistent = [(d, k) for d, k in zip(drops, kept, strict=True) if check is None or check(k)]
+    pool = consistent or list(zip(drops, kept, strict=True))
+    cells: dict[str, Cell] = {}
+    for j, column in enumerate(columns):
+        seen = {(k[j].value, k[j].kind) for _, k in pool}
+        if len(seen) == 1:
+            cells[column] = pool[0][1][j]
+    return Fit(
+        cells=cells,
+        status="too_many",
+        readings=len(drops),
+        consistent=tuple(d for d, _ in consistent),
+        certain=tuple(c for c in columns if c in cells),
+        ambiguous=tuple(c for c in columns if c not in cells),
+    )
