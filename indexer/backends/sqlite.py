@@ -134,38 +134,50 @@ def filter_clause(filters: dict[str, list[str] | list[int]]) -> tuple[str, list[
     return (" AND ".join(clauses) or "1"), params
 
 
+# The matched set is materialised once per search with the columns facets and sorting need, so the
+# facet counts and the page never join back to the (wide) passages table.
+_HIT_COLUMNS = (
+    "province", "city", "county", "level", "year", "section", "kind", "issuing_body", "report_id", "ordinal",
+)  # fmt: skip
+_HITS_TABLE = (
+    "CREATE TEMP TABLE IF NOT EXISTS hits (rowid INTEGER PRIMARY KEY, score REAL, "
+    + ", ".join(_HIT_COLUMNS)
+    + ")"
+)
+
+
 def order_clause(sort: str) -> str:
-    """ORDER BY of the hits table joined to passages; ties broken by passage order for stable pages."""
-    tail = "p.report_id, p.ordinal"
+    """ORDER BY over temp.hits; ties broken by passage order so pages are stable."""
+    tail = "h.report_id, h.ordinal"
     if sort == "year":
-        return f"p.year IS NULL, p.year DESC, h.score, {tail}"
+        return f"h.year IS NULL, h.year DESC, h.score, {tail}"
     if sort == "region":
-        return f"p.province IS NULL, p.province, p.city, p.county, h.score, {tail}"
+        return f"h.province IS NULL, h.province, h.city, h.county, h.score, {tail}"
     return f"h.score, {tail}"
 
 
 def facet_sql(name: str) -> str:
-    """Counts of one facet over the hits table, most frequent first."""
+    """Counts of one facet over temp.hits, most frequent first."""
     if name in TAG_FACETS:
         return (
-            "SELECT t.value, count(*) FROM temp.hits h JOIN passage_tags t ON t.passage = h.rowid "
+            "SELECT t.value, count(*) FROM temp.hits h CROSS JOIN passage_tags t ON t.passage = h.rowid "
             "WHERE t.facet = ? GROUP BY t.value ORDER BY count(*) DESC, t.value LIMIT ?"
         )
     column = FACET_COLUMNS[name]
     return (
-        f"SELECT p.{column}, count(*) FROM temp.hits h JOIN passages p ON p.id = h.rowid "
-        f"WHERE p.{column} IS NOT NULL GROUP BY p.{column} ORDER BY count(*) DESC, p.{column} LIMIT ?"
+        f"SELECT {column}, count(*) FROM temp.hits WHERE {column} IS NOT NULL "
+        f"GROUP BY {column} ORDER BY count(*) DESC, {column} LIMIT ?"
     )
 
 
 def hits_sql(expression: str | None, where: str) -> str:
-    """INSERT of the matched passages (rowid, score) into temp.hits."""
+    """INSERT of the matched passages (rowid, score, facet columns) into temp.hits."""
+    columns = ", ".join(f"p.{c}" for c in _HIT_COLUMNS)
     if expression is None:
-        return f"INSERT INTO temp.hits SELECT p.id, 0.0 FROM passages p WHERE {where}"
+        return f"INSERT INTO temp.hits SELECT p.id, 0.0, {columns} FROM passages p WHERE {where}"
     return (
-        "INSERT INTO temp.hits SELECT f.rowid, "
-        f"bm25(passage_fts, {WORDS_WEIGHT}, {CHARS_WEIGHT}) FROM passage_fts f "
-        f"JOIN passages p ON p.id = f.rowid WHERE passage_fts MATCH ? AND {where}"
+        f"INSERT INTO temp.hits SELECT f.rowid, bm25(passage_fts, {WORDS_WEIGHT}, {CHARS_WEIGHT}), {columns} "
+        f"FROM passage_fts f CROSS JOIN passages p ON p.id = f.rowid WHERE passage_fts MATCH ? AND {where}"
     )
 
 
@@ -332,8 +344,8 @@ class SqliteBackend:
     def _fill_hits(self, checked: CheckedQuery) -> None:
         expression = match_expression(checked.text)
         where, params = filter_clause(checked.query.filters.active())
-        self._conn.execute("DROP TABLE IF EXISTS temp.hits")
-        self._conn.execute("CREATE TEMP TABLE hits (rowid INTEGER PRIMARY KEY, score REAL)")
+        self._conn.execute(_HITS_TABLE)
+        self._conn.execute("DELETE FROM temp.hits")
         args = [expression, *params] if expression is not None else params
         self._conn.execute(hits_sql(expression, where), args)
 
@@ -347,7 +359,7 @@ class SqliteBackend:
 
     def _page(self, checked: CheckedQuery, offset: int) -> list[sqlite3.Row]:
         sql = (
-            "SELECT p.doc, h.score FROM temp.hits h JOIN passages p ON p.id = h.rowid "
+            "SELECT p.doc, h.score FROM temp.hits h CROSS JOIN passages p ON p.id = h.rowid "
             f"ORDER BY {order_clause(checked.query.sort)} LIMIT ? OFFSET ?"
         )
         return self._conn.execute(sql, (checked.query.page_size, offset)).fetchall()
