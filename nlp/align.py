@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from nlp.config import load_yaml
 from nlp.errors import ErrorCode, GovReportError
 from nlp.normalize import normalize_label, split_enumerator
-from nlp.schema import Alignment, Candidate, TableKey
+from nlp.schema import Alignment, AlignMethod, Candidate, TableKey
 
 __all__ = ["TABLE_KEYS", "Block", "LabelAligner", "RowSpec", "get_aligner"]
 
@@ -240,7 +240,7 @@ class LabelAligner:
             return Alignment(raw_label=label, key=None, score=0.0, method="fuzzy", table=table, line=line)
         narrowed = self._narrow_by_context(scored, norm=norm, enumerator=enumerator, group=group)
         best_key, best_score, best_method = narrowed[0]
-        method = best_method
+        method = cast(AlignMethod, best_method)
         if narrowed is not scored and (narrowed[0][0] != scored[0][0] or norm in self.ambiguous_labels):
             method = "context"
         candidates = [Candidate(key=k, score=s) for k, s, _ in narrowed[1:4]]
@@ -248,13 +248,23 @@ class LabelAligner:
         if best_score < self.threshold:
             cands = [Candidate(key=k, score=s) for k, s, _ in scored[:3]]
             return Alignment(
-                raw_label=label, key=None, score=best_score, method="fuzzy", table=table, line=line,
+                raw_label=label,
+                key=None,
+                score=best_score,
+                method="fuzzy",
+                table=table,
+                line=line,
                 candidates=cands,
-            )  # fmt: skip
+            )
         return Alignment(
-            raw_label=label, key=best_key, score=best_score, method=method, table=row_table, line=line,
+            raw_label=label,
+            key=best_key,
+            score=best_score,
+            method=method,
+            table=row_table,
+            line=line,
             candidates=candidates,
-        )  # fmt: skip
+        )
 
     def _scored(self, norm: str, tables: Sequence[TableKey]) -> list[tuple[str, float, str]]:
         """(key, score, method) per canonical row, best first; equal strings score 100."""

@@ -122,8 +122,13 @@ def _build(
     for item in raw.rows:
         columns = _columns(item, fmt=fmt, aligner=aligner)
         printed = printed_cells(item.values, len(columns) or len(item.values))
-        row = TableRow(key=item.alignment.key, label=item.label, line=item.line, printed=printed,
-                       alignment=item.alignment)  # fmt: skip
+        row = TableRow(
+            key=item.alignment.key,
+            label=item.label,
+            line=item.line,
+            printed=printed,
+            alignment=item.alignment,
+        )
         rows.append(row)
         if item.alignment.key is None:
             problems.append(_unmatched(item, source=source))
@@ -153,12 +158,26 @@ def _build_review(
     table = Table(key="review_litigation", format=fmt, span=_span(raw))
     if not raw.numbers:
         table.missing_rows = [key]
-        return table, [problem(ErrorCode.ROW_MISSING, "table 4 prints no numbers", source=source,
-                               table="review_litigation", row=key, line=raw.first.line if raw.first else None)]  # fmt: skip
+        return table, [
+            problem(
+                ErrorCode.ROW_MISSING,
+                "table 4 prints no numbers",
+                source=source,
+                table="review_litigation",
+                row=key,
+                line=raw.first.line if raw.first else None,
+            )
+        ]
     printed = printed_cells(raw.numbers, len(columns))
     first = raw.numbers[0]
-    alignment = Alignment(raw_label="行政复议 / 行政诉讼", key=key, score=100.0, method="context",
-                          table="review_litigation", line=first.line)  # fmt: skip
+    alignment = Alignment(
+        raw_label="行政复议 / 行政诉讼",
+        key=key,
+        score=100.0,
+        method="context",
+        table="review_litigation",
+        line=first.line,
+    )
     row = TableRow(
         key=key, label="行政复议 / 行政诉讼", line=first.line, printed=printed, alignment=alignment
     )
@@ -180,18 +199,27 @@ def _unmatched(item: RawRow, *, source: str | None) -> Problem:
     return problem(
         ErrorCode.LABEL_UNMATCHED,
         f"row label {item.label!r} matched no canonical row (best: {best})",
-        source=source, line=item.line, table=item.table,
-        detail={"label": item.label, "candidates": [c.model_dump() for c in al.candidates],
-                "printed": [t.text for t in item.values if t.kind != "empty"]},
-    )  # fmt: skip
+        source=source,
+        line=item.line,
+        table=item.table,
+        detail={
+            "label": item.label,
+            "candidates": [c.model_dump() for c in al.candidates],
+            "printed": [t.text for t in item.values if t.kind != "empty"],
+        },
+    )
 
 
 def _count_problem(
     fit: Fit, *, row: TableRow, item: RawRow, columns: Sequence[str], source: str | None
 ) -> Problem:
     raws = [c.raw for c in row.printed]
-    detail: dict[str, object] = {"printed": raws, "columns": list(columns), "certain": list(fit.certain),
-                                 "ambiguous": list(fit.ambiguous)}  # fmt: skip
+    detail: dict[str, object] = {
+        "printed": raws,
+        "columns": list(columns),
+        "certain": list(fit.certain),
+        "ambiguous": list(fit.ambiguous),
+    }
     where = {"source": source, "line": row.line, "table": item.table, "row": row.key}
     if fit.status == "too_few":
         msg = f"{row.label}: {len(raws)} value cells {raws} for {len(columns)} columns; no cell was placed"
@@ -214,7 +242,8 @@ def _too_many_message(fit: Fit, *, row: TableRow, columns: Sequence[str]) -> str
     elif len(fit.consistent) == 1:
         reading = f"only dropping printed cell(s) {drops} satisfies the template's arithmetic"
     else:
-        reading = f"{len(fit.consistent)} of {fit.readings} readings satisfy the arithmetic (drop one of cells {drops})"
+        count = f"{len(fit.consistent)} of {fit.readings}"
+        reading = f"{count} readings satisfy the arithmetic (dropping cells among {drops})"
     if not fit.ambiguous:
         return f"{head}; {reading}; every consistent reading gives the same cells, so all columns are certain"
     if not fit.certain:
@@ -227,8 +256,16 @@ def _duplicates(table: Table, *, source: str | None) -> list[Problem]:
     found = []
     for row in table.rows:
         if row.key and row.key in seen:
-            found.append(problem(ErrorCode.ROW_DUPLICATE, f"row {row.key} printed again", source=source,
-                                 line=row.line, table=table.key, row=row.key))  # fmt: skip
+            found.append(
+                problem(
+                    ErrorCode.ROW_DUPLICATE,
+                    f"row {row.key} printed again",
+                    source=source,
+                    line=row.line,
+                    table=table.key,
+                    row=row.key,
+                )
+            )
         seen.add(row.key or "")
     return found
 
@@ -237,8 +274,16 @@ def _orphans(raw: RawTable, *, source: str | None) -> list[Problem]:
     if not raw.orphans:
         return []
     texts = [t.text for t in raw.orphans]
-    return [problem(ErrorCode.VALUES_WITHOUT_LABEL, f"values {texts} have no row label", source=source,
-                    line=raw.orphans[0].line, table=raw.key, detail={"values": texts})]  # fmt: skip
+    return [
+        problem(
+            ErrorCode.VALUES_WITHOUT_LABEL,
+            f"values {texts} have no row label",
+            source=source,
+            line=raw.orphans[0].line,
+            table=raw.key,
+            detail={"values": texts},
+        )
+    ]
 
 
 def _missing(
@@ -250,8 +295,16 @@ def _missing(
         expected = aligner.disclosure_rows("2019" if fmt == "2019" else "2021")
     present = {r.key for r in table.rows}
     table.missing_rows = [k for k in expected if k not in present]
-    found = [problem(ErrorCode.ROW_MISSING, f"row {k} of {table.key} is not printed", source=source,
-                     table=table.key, row=k) for k in table.missing_rows]  # fmt: skip
+    found = [
+        problem(
+            ErrorCode.ROW_MISSING,
+            f"row {k} of {table.key} is not printed",
+            source=source,
+            table=table.key,
+            row=k,
+        )
+        for k in table.missing_rows
+    ]
     found.extend(_truncations(raw, source=source))
     return found
 
@@ -263,8 +316,15 @@ def _truncations(raw: RawTable, *, source: str | None) -> list[Problem]:
     for index, (block, token) in enumerate(raw.markers):
         following = raw.markers[index + 1][1].line if index + 1 < len(raw.markers) else None
         if not any(line > token.line and (following is None or line < following) for line in row_lines):
-            found.append(problem(ErrorCode.TABLE_TRUNCATED, f"block {block} ({token.text}) has no rows",
-                                 source=source, line=token.line, table=raw.key))  # fmt: skip
+            found.append(
+                problem(
+                    ErrorCode.TABLE_TRUNCATED,
+                    f"block {block} ({token.text}) has no rows",
+                    source=source,
+                    line=token.line,
+                    table=raw.key,
+                )
+            )
     if (
         raw.started_by_row
         and raw.rows
@@ -272,6 +332,13 @@ def _truncations(raw: RawTable, *, source: str | None) -> list[Problem]:
         and raw.rows[0].alignment.key != "new_received"
     ):
         first = raw.rows[0]
-        found.append(problem(ErrorCode.TABLE_TRUNCATED, f"table begins mid-way, at {first.label!r}",
-                             source=source, line=first.line, table=raw.key))  # fmt: skip
+        found.append(
+            problem(
+                ErrorCode.TABLE_TRUNCATED,
+                f"table begins mid-way, at {first.label!r}",
+                source=source,
+                line=first.line,
+                table=raw.key,
+            )
+        )
     return found

@@ -233,9 +233,9 @@ class _Assembler:
         elif items and not (split_enumerator(items[-1].text)[0] or "0")[0].isdigit():
             self.group = None  # a top-level row: （一）予以公开, 四、结转下年度继续办理
         alignment = self.align(table.key, items or group_parts or parts)
-        if alignment.key is None and not any(v.kind == "value" for v in values) and items:
-            if all(p.plain for p in parts):
-                return  # stray PDF text without numbers: nothing to report
+        no_numbers = not any(v.kind == "value" for v in values)
+        if alignment.key is None and no_numbers and items and all(p.plain for p in parts):
+            return  # stray PDF text without numbers: nothing to report
         self.header_phase = False
         table.rows.append(RawRow(table.key, parts, values, alignment, self.group, self.block))
 

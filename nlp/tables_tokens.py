@@ -99,8 +99,15 @@ def tokenize(lines: Sequence[str], *, blocks: Sequence[SourceBlock] = ()) -> lis
             continue
         if _continues_cell(tokens, text, line=number, previous=lines[index - 1] if index else ""):
             last = tokens[-1]
-            tokens[-1] = Token(last.kind, last.text + text.strip(), last.line, last.start,
-                               start + len(text.rstrip()), last.row, last.plain)  # fmt: skip
+            tokens[-1] = Token(
+                last.kind,
+                last.text + text.strip(),
+                last.line,
+                last.start,
+                start + len(text.rstrip()),
+                last.row,
+                last.plain,
+            )
             continue
         row += 1
         if _is_prose(text):
