@@ -75,10 +75,12 @@ def _table_lines(tables: Sequence[Table | None]) -> list[tuple[int, int]]:
 
 
 def _body_start(section: Section) -> tuple[int, int]:
-    """Offset and line where the section's body begins: after its heading line unless inferred."""
-    if section.header_inferred or section.key == "preamble":
-        return section.span.start, section.span.line
-    return section.span.start + len(section.title) + 1, section.span.line + 1
+    """Offset and line where the section's body begins. The body is the last len(text) characters of
+    the section's span (the heading and the space after it come first); its line is counted back from
+    the span's last line, the line of its last character."""
+    body = section.text
+    start = max(section.span.start, section.span.end - len(body))
+    return start, max(section.span.line, section.span.end_line - body[:-1].count("\n"))
 
 
 def claims_from_section(nlp: Language, section: Section, report: Report) -> list[Claim]:
