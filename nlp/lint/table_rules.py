@@ -107,13 +107,16 @@ def _arithmetic_finding(evaluated: Evaluated, found: list[Suspect], *, source: s
     scope_zh, scope_en = _scope_name(identity)
     lhs_zh, lhs_en = _side(evaluated, identity.lhs, parts=(identity.parts_zh, identity.parts_en))
     rhs_zh, rhs_en = _side(evaluated, identity.rhs, parts=("", ""))
+    if len(identity.rhs) == 1:  # a single total reads "总计为 0", a sum "a 1 + b 2 = 3"
+        name_zh, name_en = _cell_part(identity, identity.rhs[0])
+        rhs_zh, rhs_en = f"{name_zh}为 {evaluated.rhs_sum}", f"{name_en} is {evaluated.rhs_sum}"
+    else:
+        rhs_zh, rhs_en = f"{rhs_zh} = {evaluated.rhs_sum}", f"{rhs_en} = {evaluated.rhs_sum}"
     correction_zh, correction_en = _correction(evaluated, found)
     return make_finding(
         identity.rule,
-        message_zh=f"{scope_zh}：{lhs_zh} = {evaluated.lhs_sum}，但 {rhs_zh} = {evaluated.rhs_sum}。"
-        f"{correction_zh}",
-        message_en=f"{scope_en}: {lhs_en} = {evaluated.lhs_sum}, but {rhs_en} = {evaluated.rhs_sum}. "
-        f"{correction_en}",
+        message_zh=f"{scope_zh}：{lhs_zh} = {evaluated.lhs_sum}，但 {rhs_zh}。{correction_zh}",
+        message_en=f"{scope_en}: {lhs_en} = {evaluated.lhs_sum}, but {rhs_en}. {correction_en}",
         source=source,
         cells=list(evaluated.cells.values()),
         correction=correction_en,
@@ -137,17 +140,27 @@ def _correction(evaluated: Evaluated, found: list[Suspect]) -> tuple[str, str]:
             f"（印为 {found[0].printed}）。",
             f"Only one cell can be wrong: {en} should be {found[0].should_be} (printed {found[0].printed}).",
         )
-    identity = evaluated.identity
     implied_zh, implied_en = _implied_total(evaluated)
     if not found:
         return (
-            f"没有单独一格的改动能同时满足所有勾稽关系（可能不止一处有误）；{implied_zh}",
-            f"No single cell change satisfies every identity (more than one cell may be wrong); {implied_en}",
+            f"没有单独一格的改动能同时满足所有勾稽关系（可能不止一处有误）；{implied_zh}。",
+            f"No single cell change satisfies every identity (more than one cell may be wrong); "
+            f"{implied_en}.",
         )
-    others = [_cell_name(s.ref) for s in found if s.ref not in identity.rhs or len(identity.rhs) > 1]
-    alt_zh = "、".join(f"「{z}」" for z, _ in others)
-    alt_en = ", ".join(e for _, e in others)
-    return f"{implied_zh}（或 {alt_zh} 有误）", f"{implied_en} (or one of {alt_en} is wrong)"
+    rhs = evaluated.identity.rhs
+    alternatives = [s for s in found if len(rhs) > 1 or s.ref not in rhs]
+    alt_zh = "，或".join(f"「{_cell_name(s.ref)[0]}」应为 {s.should_be}" for s in alternatives)
+    alt_en = ", or ".join(f"{_cell_name(s.ref)[1]} should be {s.should_be}" for s in alternatives)
+    if len(rhs) > 1:  # rule 1 has no single total to prefer: list every one-cell repair
+        return (
+            f"{implied_zh}；改正任一格均可：{alt_zh}。",
+            f"{_capital(implied_en)}; any one repair: {alt_en}.",
+        )
+    return f"{implied_zh}（或{alt_zh}）。", f"{_capital(implied_en)} (or {alt_en})."
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _implied_total(evaluated: Evaluated) -> tuple[str, str]:
@@ -156,13 +169,11 @@ def _implied_total(evaluated: Evaluated) -> tuple[str, str]:
     parts = "+".join(str(evaluated.cells[r].value) for r in identity.lhs)
     if len(identity.rhs) == 1:
         zh, en = _cell_name(identity.rhs[0])
-        return f"若各分项无误，「{zh}」应为 {evaluated.lhs_sum} = {parts}。", (
-            f"if the parts are right, {en} should be {evaluated.lhs_sum} = {parts}."
+        return (
+            f"若各分项无误，「{zh}」应为 {evaluated.lhs_sum} = {parts}",
+            f"if the parts are right, {en} should be {evaluated.lhs_sum} = {parts}",
         )
-    return (
-        f"两边相差 {evaluated.residual}。",
-        f"the two sides differ by {evaluated.residual}.",
-    )
+    return f"两边相差 {evaluated.residual}", f"the two sides differ by {evaluated.residual}"
 
 
 # --- counts are non-negative integers -------------------------------------------------------------
