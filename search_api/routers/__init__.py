@@ -1,0 +1,1 @@
+"""One router per resource: search, reports, stats, health (all mounted under /api)."""
