@@ -12,7 +12,18 @@ from collections.abc import Iterable
 
 from nlp.lint.catalogue import load_catalogue, make_finding, rule_for_problem
 from nlp.lint.names import column_name, row_name, table_name
-from nlp.schema import Cell, Finding, FindingCell, Problem, Report, Section, Table, TableKey, TableRow
+from nlp.schema import (
+    Cell,
+    Finding,
+    FindingCell,
+    Problem,
+    Report,
+    Section,
+    Severity,
+    Table,
+    TableKey,
+    TableRow,
+)
 
 __all__ = [
     "blank_cell_findings",
@@ -187,16 +198,23 @@ def _tables(report: Report) -> Iterable[Table]:
 
 
 def outline_findings(report: Report) -> list[Finding]:
-    """S-OUTLINE when the ordinals of the section headings skip or restart (unless already reported)."""
+    """S-OUTLINE when the ordinals of the section headings skip or restart (unless already reported).
+
+    A section whose heading was inferred takes its place in the count without a printed ordinal: its
+    missing heading is already reported (S-SECTION-INFERRED), so the next heading is not a skip.
+    """
     if _reported(report, "section_out_of_order"):
         return []
-    numbered = [(s, _ORDINAL_NUMBER[s.ordinal]) for s in report.sections if s.ordinal in _ORDINAL_NUMBER]
     found: list[Finding] = []
     expected = 1
-    for section, number in numbered:
-        if number != expected:
-            found.append(_outline_finding(section, number, expected, source=report.source))
-        expected = number + 1
+    for section in report.sections:
+        if section.header_inferred and section.key not in (None, "preamble"):
+            expected += 1
+        elif section.ordinal in _ORDINAL_NUMBER:
+            number = _ORDINAL_NUMBER[section.ordinal]
+            if number != expected:
+                found.append(_outline_finding(section, number, expected, source=report.source))
+            expected = number + 1
     return found
 
 
@@ -216,7 +234,12 @@ def _outline_finding(section: Section, number: int, expected: int, *, source: st
 
 
 def nonstandard_label_findings(report: Report) -> list[Finding]:
-    """S-LABEL-NONSTANDARD for labels placed only by fuzzy matching (known variants are not reported)."""
+    """S-LABEL-NONSTANDARD for labels placed only by fuzzy matching (known variants are not reported).
+
+    In a PDF the text layer wraps labels across lines, so a fuzzy match there is more often the reader's
+    doing than the author's: it is reported as info, not as a warning.
+    """
+    severity: Severity | None = "info" if report.media_type == "application/pdf" else None
     return [
         make_finding(
             "S-LABEL-NONSTANDARD",
@@ -228,6 +251,7 @@ def nonstandard_label_findings(report: Report) -> list[Finding]:
             cells=[FindingCell(table=a.table, row=a.key, column="*", line=a.line)],
             text=a.raw_label,
             detail={"line": a.line, "score": a.score},
+            severity=severity,
         )
         for a in report.alignments
         if a.method == "fuzzy" and a.key is not None and a.table is not None
