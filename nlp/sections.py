@@ -1,0 +1,750 @@
+"""Section splitting: a report's lines become its sections 一…六 and their passages.
+
+Headings are found by their wording (configs/sections.yaml), not by their numbering, because real
+reports drop ordinals, renumber, end headings with 。 or run them into a paragraph. A section whose
+heading is missing is inferred from its content (SECTION_INFERRED) where the content says clearly what
+it is — （一）主动公开… for 一, table-3 row labels for 三, 存在…问题 for 五 — otherwise it is
+reported missing (SECTION_MISSING). Headings repeated or out of template order are kept where first
+seen and reported (SECTION_OUT_OF_ORDER).
+
+Passages: section 五 is cut into its items (一是… （一）… 1. …), each a problem or an improvement; the
+turn from problems to improvements is a cue (下一步, 针对以上问题, 今后, （二）改进措施 …), or numbering
+that restarts at 一. A lead-in that only introduces a list ("主要表现在：", "下一步，我们将：") and a
+group heading ("（一）存在的主要问题") become passages of kind "other", so every character of the
+section stays covered. Other sections give one passage per paragraph; 二/三/四 skip table content.
+
+Spans are character offsets into "\\n".join(lines) with 1-based lines; a passage's text is its
+paragraph's lines joined (hard-wrapped PDF lines rejoined, page numbers dropped), so for a paragraph
+printed on one line `text == full_text[span.start:span.end]`.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from nlp.config import load_yaml
+from nlp.errors import ErrorCode, problem
+from nlp.schema import Passage, PassageKind, Problem, Section, SectionKey, Span
+
+__all__ = ["SECTION_ORDER", "SectionsResult", "split_passages", "split_sections"]
+
+SECTION_ORDER: tuple[SectionKey, ...] = (
+    "overview",
+    "active_disclosure",
+    "applications",
+    "review_litigation",
+    "problems_improvements",
+    "other_matters",
+)
+_TABLE_SECTIONS: frozenset[SectionKey] = frozenset({"active_disclosure", "applications", "review_litigation"})
+_CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
+_SPACE = re.compile(r"[\s\u3000\xa0]")
+_SENTENCE_END = "。！!？?"
+_NEWLINE = re.compile("\n")
+_HALF_WIDTH = re.compile("[\x00-\u2e7f]")
+# A line can hold a heading only if it is short (a bare title) or has an ordinal: skip the others fast.
+_HEADING_HINT = re.compile(r"^\s*[一二三四五六七八九十]|[一二三四五六七八九十]\s*[、.．]")
+
+
+@dataclass(frozen=True)
+class SectionsResult:
+    sections: list[Section]
+    problems: list[Problem]
+
+
+# --- configuration ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _SectionRule:
+    key: SectionKey
+    ordinal: str
+    canonical: str
+
+
+@dataclass(frozen=True)
+class _Rules:
+    sections: tuple[_SectionRule, ...]
+    start_re: re.Pattern[str]
+    inline_re: re.Pattern[str]
+    max_bare: int
+    infer: dict[str, tuple[re.Pattern[str], ...]]
+    infer_table_rows_only: frozenset[str]
+    markers: tuple[tuple[str, re.Pattern[str]], ...]
+    marker_after: re.Pattern[str]
+    improvement_cue: re.Pattern[str]
+    problem_group: re.Pattern[str]
+    improvement_group: re.Pattern[str]
+    list_intro: re.Pattern[str]
+    max_group_chars: int
+    noise: re.Pattern[str]
+    terminal: re.Pattern[str]
+    wrap_ratio: float
+    table_words: re.Pattern[str]
+
+
+def _alternation(patterns: Sequence[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+def _heading_patterns(entries: Sequence[dict[str, Any]], cfg: dict[str, Any]) -> tuple[str, str]:
+    """The line-start and inline heading regexes: one named group per section key."""
+    titles = "|".join(f"(?P<{e['key']}>{_alternation(e['titles'])})" for e in entries)
+    ordinal, tail = cfg["ordinal"], cfg["heading_tail"]
+    strict_ordinal = "(?P<ordinal>[一二三四五六七八九十]{1,2})[、.．]"
+    start = f"^(?:{ordinal})?(?:{titles})(?P<tail>{tail})"
+    inline = f"(?<={cfg['inline_after']}){strict_ordinal}(?:{titles})(?P<tail>{tail})"
+    return start, inline
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    cfg = load_yaml("sections.yaml")
+    entries = cfg["sections"]
+    start, inline = _heading_patterns(entries, cfg)
+    passages, paragraphs = cfg["passages"], cfg["paragraphs"]
+    return _Rules(
+        sections=tuple(_SectionRule(e["key"], e["ordinal"], e["canonical"]) for e in entries),
+        start_re=re.compile(start),
+        inline_re=re.compile(inline),
+        max_bare=int(cfg["max_bare_heading_chars"]),
+        infer={k: tuple(re.compile(p) for p in v) for k, v in cfg["infer"].items()},
+        infer_table_rows_only=frozenset(cfg["infer_table_rows_only"]),
+        markers=tuple((m["family"], re.compile(m["pattern"])) for m in passages["markers"]),
+        marker_after=re.compile(passages["marker_after"]),
+        improvement_cue=re.compile(f"^(?:{_alternation(passages['improvement_cues'])})"),
+        problem_group=re.compile(passages["problem_group"]),
+        improvement_group=re.compile(passages["improvement_group"]),
+        list_intro=re.compile(passages["list_intro"]),
+        max_group_chars=int(passages["max_group_chars"]),
+        noise=re.compile(_alternation(paragraphs["noise"])),
+        terminal=re.compile(paragraphs["terminal"]),
+        wrap_ratio=float(paragraphs["wrap_ratio"]),
+        table_words=re.compile(f"^(?:{_alternation([re.escape(w) for w in paragraphs['table_words']])})+$"),
+    )
+
+
+# --- text geometry ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """Offsets of the lines of a text, to turn character offsets into 1-based line numbers."""
+
+    starts: tuple[int, ...]
+    first_line: int = 1
+
+    @classmethod
+    def of(cls, text: str, *, first_line: int = 1) -> _Geometry:
+        starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+        return cls(tuple(starts), first_line)
+
+    def line_of(self, offset: int) -> int:
+        return self.first_line + bisect_right(self.starts, offset) - 1
+
+    def span(self, start: int, end: int, *, base: int = 0) -> Span:
+        last = max(start, end - 1)
+        return Span(start=base + start, end=base + end, line=self.line_of(start), end_line=self.line_of(last))
+
+
+def _compact(text: str) -> tuple[str, list[int]]:
+    """`text` without white space, and for each kept character its offset in `text`."""
+    if not _SPACE.search(text):
+        return text, list(range(len(text)))
+    index = [i for i, ch in enumerate(text) if not ch.isspace()]
+    return "".join(text[i] for i in index), index
+
+
+def _is_table_row(raw: str) -> bool:
+    return "\t" in raw or bool(re.search(r"\d\s*$", raw))
+
+
+# --- headings --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Heading:
+    key: SectionKey
+    ordinal: str | None
+    title: str
+    start: int  # offset of the heading (or of the content, when inferred)
+    end: int  # offset just past the heading
+    inferred: bool = False
+
+
+def _matched_key(match: re.Match[str]) -> SectionKey | None:
+    return next((k for k in SECTION_ORDER if match.group(k) is not None), None)
+
+
+def _heading_from_match(
+    match: re.Match[str], *, raw: str, index: list[int], base: int, inline: bool
+) -> _Heading | None:
+    key = _matched_key(match)
+    if key is None:
+        return None
+    title_start = match.start(key)
+    title_end = match.end(key)
+    start = index[match.start()]
+    end = index[match.end() - 1] + 1
+    title = raw[index[title_start] : index[title_end - 1] + 1]
+    ordinal = match.group("ordinal")
+    if not inline and ordinal is None and not _bare_heading_ok(match, index):
+        return None
+    return _Heading(key=key, ordinal=ordinal, title=title, start=base + start, end=base + end)
+
+
+def _bare_heading_ok(match: re.Match[str], index: list[int]) -> bool:
+    """A heading without ordinal must be the whole line, and short."""
+    return match.end() == len(index) and len(index) <= _rules().max_bare
+
+
+def _headings_in_line(raw: str, *, base: int) -> list[_Heading]:
+    if "\t" in raw:
+        return []  # a table row, however its label reads
+    if len(raw) > 2 * _rules().max_bare and not _HEADING_HINT.search(raw):
+        return []
+    compact, index = _compact(raw)
+    if not compact:
+        return []
+    rules = _rules()
+    found: list[_Heading] = []
+    start_match = rules.start_re.match(compact)
+    if start_match:
+        heading = _heading_from_match(start_match, raw=raw, index=index, base=base, inline=False)
+        if heading:
+            found.append(heading)
+    for match in rules.inline_re.finditer(compact):
+        heading = _heading_from_match(match, raw=raw, index=index, base=base, inline=True)
+        if heading and all(h.start != heading.start for h in found):
+            found.append(heading)
+    return found
+
+
+def _find_headings(lines: Sequence[str]) -> list[_Heading]:
+    found: list[_Heading] = []
+    offset = 0
+    for raw in lines:
+        found.extend(_headings_in_line(raw, base=offset))
+        offset += len(raw) + 1
+    return sorted(found, key=lambda h: h.start)
+
+
+def _canonical_index(key: SectionKey) -> int:
+    return SECTION_ORDER.index(key)
+
+
+def _keep_first(
+    headings: Sequence[_Heading], geometry: _Geometry, source: str | None
+) -> tuple[list[_Heading], list[Problem]]:
+    """One heading per section: the first; a repeat is reported and left in the text."""
+    kept: dict[SectionKey, _Heading] = {}
+    problems: list[Problem] = []
+    for h in headings:
+        if h.key in kept:
+            problems.append(
+                problem(
+                    ErrorCode.SECTION_OUT_OF_ORDER,
+                    f"heading of section {h.key} repeated; the first, at line "
+                    f"{geometry.line_of(kept[h.key].start)}, is kept",
+                    source=source,
+                    line=geometry.line_of(h.start),
+                    detail={"key": h.key, "title": h.title},
+                )
+            )
+        else:
+            kept[h.key] = h
+    return sorted(kept.values(), key=lambda h: h.start), problems
+
+
+def _order_problems(headings: Sequence[_Heading], geometry: _Geometry, source: str | None) -> list[Problem]:
+    """Headings out of template order, or numbered otherwise than the template (renumbered outlines)."""
+    ordinals = {r.key: r.ordinal for r in _rules().sections}
+    problems: list[Problem] = []
+    highest = -1
+    for h in headings:
+        reasons = []
+        if _canonical_index(h.key) < highest:
+            reasons.append("comes after a later section of the template")
+        if h.ordinal and h.ordinal != ordinals[h.key]:
+            reasons.append(f"is numbered {h.ordinal}, the template numbers it {ordinals[h.key]}")
+        highest = max(highest, _canonical_index(h.key))
+        if reasons and not h.inferred:
+            problems.append(
+                problem(
+                    ErrorCode.SECTION_OUT_OF_ORDER,
+                    f"section {h.key} ({h.title}) " + " and ".join(reasons),
+                    source=source,
+                    line=geometry.line_of(h.start),
+                    detail={"key": h.key, "ordinal": h.ordinal, "expected_ordinal": ordinals[h.key]},
+                )
+            )
+    return problems
+
+
+# --- inferring missing headings --------------------------------------------------------------------
+
+
+def _region(key: SectionKey, found: Sequence[_Heading], text_len: int) -> tuple[int, int]:
+    """Where a missing section must lie: after the heading of the section before it, before the next."""
+    index = _canonical_index(key)
+    before = [h.end for h in found if _canonical_index(h.key) < index]
+    after = [h.start for h in found if _canonical_index(h.key) > index]
+    return (max(before) if before else 0, min(after) if after else text_len)
+
+
+def _infer_heading(
+    key: SectionKey, lines: Sequence[str], found: Sequence[_Heading], text_len: int
+) -> _Heading | None:
+    rules = _rules()
+    patterns = rules.infer.get(key, ())
+    if not patterns:
+        return None
+    low, high = _region(key, found, text_len)
+    offset = 0
+    for raw in lines:
+        line_start, offset = offset, offset + len(raw) + 1
+        if line_start < low or line_start >= high:
+            continue
+        compact, index = _compact(raw)
+        if not compact or (key in rules.infer_table_rows_only and not _is_table_row(raw)):
+            continue
+        if any(p.search(compact) for p in patterns):
+            canonical = next(r.canonical for r in rules.sections if r.key == key)
+            start = line_start + index[0]
+            return _Heading(key=key, ordinal=None, title=canonical, start=start, end=start, inferred=True)
+    return None
+
+
+def _infer_missing(
+    lines: Sequence[str], found: list[_Heading], *, text_len: int, geometry: _Geometry, source: str | None
+) -> tuple[list[_Heading], list[Problem]]:
+    headings = list(found)
+    problems: list[Problem] = []
+    for key in SECTION_ORDER:
+        if any(h.key == key for h in headings):
+            continue
+        inferred = _infer_heading(key, lines, headings, text_len)
+        if inferred is None:
+            problems.append(
+                problem(
+                    ErrorCode.SECTION_MISSING, f"section {key} not found", source=source, detail={"key": key}
+                )
+            )
+            continue
+        headings = sorted([*headings, inferred], key=lambda h: h.start)
+        problems.append(
+            problem(
+                ErrorCode.SECTION_INFERRED,
+                f"heading of section {key} missing; the section was inferred from its content",
+                source=source,
+                line=geometry.line_of(inferred.start),
+                detail={"key": key},
+            )
+        )
+    return headings, problems
+
+
+# --- building the sections -------------------------------------------------------------------------
+
+
+def _trimmed_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _skip_space(text: str, start: int, end: int) -> int:
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
+def _section(
+    text: str, geometry: _Geometry, *, heading: _Heading | None, start: int, end: int, title: str
+) -> Section:
+    end = _trimmed_end(text, start, end)
+    body_start = _skip_space(text, heading.end if heading else start, end)
+    key: SectionKey = heading.key if heading else "preamble"
+    body = text[body_start:end] if body_start < end else ""
+    return Section(
+        key=key,
+        ordinal=heading.ordinal if heading else None,
+        title=title,
+        header_inferred=bool(heading and heading.inferred),
+        text=body,
+        span=geometry.span(start, max(end, start)),
+        passages=split_passages(body, key=key, offset=body_start, first_line=geometry.line_of(body_start)),
+    )
+
+
+def _preamble(text: str, geometry: _Geometry, end: int) -> Section | None:
+    from nlp.metadata import find_title  # metadata needs nothing of sections; the title finder lives there
+
+    start = _skip_space(text, 0, end)
+    if start >= _trimmed_end(text, start, end):
+        return None
+    return _section(
+        text,
+        geometry,
+        heading=None,
+        start=start,
+        end=end,
+        title=find_title(text[start:end].split("\n")) or "",
+    )
+
+
+def split_sections(lines: Sequence[str], *, source: str | None = None) -> SectionsResult:
+    """The report's sections in document order (a preamble first when text precedes 一), with problems."""
+    text = "\n".join(lines)
+    geometry = _Geometry.of(text)
+    found, repeat_problems = _keep_first(_find_headings(lines), geometry, source)
+    headings, infer_problems = _infer_missing(
+        lines, found, text_len=len(text), geometry=geometry, source=source
+    )
+    problems = [*repeat_problems, *_order_problems(headings, geometry, source), *infer_problems]
+    sections: list[Section] = []
+    preamble = _preamble(text, geometry, headings[0].start if headings else len(text))
+    if preamble:
+        sections.append(preamble)
+    for i, h in enumerate(headings):
+        end = headings[i + 1].start if i + 1 < len(headings) else len(text)
+        sections.append(_section(text, geometry, heading=h, start=h.start, end=end, title=h.title))
+    return SectionsResult(sections=sections, problems=sorted(problems, key=lambda p: p.line or 0))
+
+
+# --- paragraphs ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Para:
+    """A paragraph: its lines joined (no line breaks, no page furniture) and each character's offset."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+
+def _line_kinds(raw_lines: Sequence[str], *, skip_tables: bool) -> list[str]:
+    """blank | noise | table | text for each line; blank lines around page furniture are furniture."""
+    rules = _rules()
+    kinds = []
+    for raw in raw_lines:
+        compact = _SPACE.sub("", raw)
+        if not compact:
+            kinds.append("blank")
+        elif rules.noise.search(compact):
+            kinds.append("noise")
+        elif skip_tables and _is_table_content(raw, compact):
+            kinds.append("table")
+        else:
+            kinds.append("text")
+    return _absorb_blanks_near_noise(kinds)
+
+
+def _absorb_blanks_near_noise(kinds: list[str]) -> list[str]:
+    out = list(kinds)
+    for i, kind in enumerate(kinds):
+        if kind != "blank":
+            continue
+        prev = next((k for k in reversed(kinds[:i]) if k != "blank"), None)
+        nxt = next((k for k in kinds[i + 1 :] if k != "blank"), None)
+        if "noise" in (prev, nxt):
+            out[i] = "noise"
+    return out
+
+
+def _is_table_content(raw: str, compact: str) -> bool:
+    if "\t" in raw or re.fullmatch(r"[\d.,，%+\-—–/]+", compact):
+        return True
+    if re.search(r"\S\s+[-+]?[\d][\d.,]*\s*$", raw):  # a PDF row: label then numbers
+        return True
+    return bool(_rules().table_words.match(compact))
+
+
+def _width(line: str) -> float:
+    """Printed width in full-width characters: digits, Latin letters and spaces are half as wide."""
+    return len(line) - 0.5 * len(_HALF_WIDTH.findall(line))
+
+
+def _wrap_width(raw_lines: Sequence[str], kinds: Sequence[str]) -> float:
+    lengths = sorted(
+        _width(raw.strip()) for raw, kind in zip(raw_lines, kinds, strict=True) if kind == "text"
+    )
+    if not lengths:
+        return 0.0
+    return float(lengths[min(len(lengths) - 1, (len(lengths) * 3) // 4)])
+
+
+def _starts_item(stripped: str) -> bool:
+    return any(p.match(stripped) for _, p in _rules().markers)
+
+
+def _continues(previous: str, current: str, *, width: float, broken: bool) -> bool:
+    """Whether `current` continues the paragraph whose last line is `previous` (a hard wrap)."""
+    rules = _rules()
+    if broken or rules.terminal.search(previous) or _starts_item(current):
+        return False
+    return _width(previous) >= rules.wrap_ratio * width
+
+
+def _paragraphs(text: str, *, skip_tables: bool) -> list[_Para]:
+    raw_lines = text.split("\n")
+    kinds = _line_kinds(raw_lines, skip_tables=skip_tables)
+    width = _wrap_width(raw_lines, kinds)
+    paras: list[tuple[list[str], list[int]]] = []
+    previous: str | None = None
+    broken = True
+    offset = 0
+    for raw, kind in zip(raw_lines, kinds, strict=True):
+        line_start, offset = offset, offset + len(raw) + 1
+        if kind in ("blank", "table"):
+            broken = True
+            continue
+        if kind == "noise":
+            continue
+        lead = len(raw) - len(raw.lstrip(" \t\u3000\xa0"))
+        stripped = raw.strip(" \t\u3000\xa0")
+        if previous is None or not _continues(previous, stripped, width=width, broken=broken):
+            paras.append(([], []))
+        chars, offsets = paras[-1]
+        chars.append(stripped)
+        offsets.extend(range(line_start + lead, line_start + lead + len(stripped)))
+        previous, broken = stripped, False
+    return [_Para("".join(chars), tuple(offsets)) for chars, offsets in paras]
+
+
+def _has_sentence(text: str) -> bool:
+    return any(ch in text for ch in _SENTENCE_END + "，,；;")
+
+
+# --- passages --------------------------------------------------------------------------------------
+
+
+def split_passages(text: str, *, key: SectionKey | None, offset: int, first_line: int) -> list[Passage]:
+    """The passages of one section's body `text`, which starts at char `offset` on line `first_line`.
+
+    Section 五 gives its problems and improvements one by one; other sections one passage per paragraph
+    (in 二/三/四 only paragraphs of prose: table rows and header words are skipped; in the preamble the
+    title lines are skipped).
+    """
+    geometry = _Geometry.of(text, first_line=first_line)
+    paras = _paragraphs(text, skip_tables=key in _TABLE_SECTIONS)
+    if key == "problems_improvements":
+        pieces = _five_pieces(paras)
+    else:
+        needs_prose = key in _TABLE_SECTIONS or key == "preamble"
+        pieces = [
+            _Piece(p, 0, len(p.text), "other", None) for p in paras if not needs_prose or _prose(p, key)
+        ]
+    return [piece.passage(geometry, base=offset) for piece in pieces if piece.text]
+
+
+def _prose(para: _Para, key: SectionKey | None) -> bool:
+    if key == "preamble":
+        return _has_sentence(para.text)
+    return any(ch in para.text for ch in _SENTENCE_END)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    para: _Para
+    start: int
+    end: int
+    kind: PassageKind
+    marker: str | None
+
+    @property
+    def text(self) -> str:
+        return self.para.text[self.start : self.end].strip(" \t\u3000\xa0")
+
+    def passage(self, geometry: _Geometry, *, base: int) -> Passage:
+        raw = self.para.text[self.start : self.end]
+        lead = len(raw) - len(raw.lstrip(" \t\u3000\xa0"))
+        first = self.para.offsets[self.start + lead]
+        last = self.para.offsets[self.start + lead + len(self.text) - 1]
+        return Passage(
+            kind=self.kind, marker=self.marker, text=self.text, span=geometry.span(first, last + 1, base=base)
+        )
+
+
+# --- section 五 ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Cut:
+    """Where an item starts inside a paragraph: its marker (None for the paragraph's unmarked start)."""
+
+    pos: int
+    marker: str | None
+    value: int | None
+    group: PassageKind | None  # a group heading: （一）存在的主要问题 → problem, （二）改进措施 → improvement
+
+
+def _marker_value(marker: str) -> int | None:
+    digits = re.search(r"[1-9１-９][0-9０-９]?", marker)
+    if digits:
+        return int(digits.group(0).translate(str.maketrans("１２３４５６７８９０", "1234567890")))
+    numeral = re.search(r"[一二三四五六七八九十]{1,3}", marker)
+    return _chinese_number(numeral.group(0)) if numeral else None
+
+
+def _chinese_number(word: str) -> int:
+    """一 … 九十九."""
+    if "十" not in word:
+        return _CN_DIGITS.get(word[0], 0)
+    tens, _, ones = word.partition("十")
+    return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0)
+
+
+def _family_markers(text: str, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+    after = _rules().marker_after
+    return [m for m in pattern.finditer(text) if m.start() == 0 or after.match(text[m.start() - 1])]
+
+
+def _group_kind(text: str, match: re.Match[str]) -> PassageKind | None:
+    """The kind a group heading announces, when the item that `match` starts is one."""
+    rules = _rules()
+    rest = text[match.end() :]
+    head = re.split(r"(?<=[。：:])|(?=[一二三四五六七八九十]是)", rest, maxsplit=1)[0]
+    head = _SPACE.sub("", head)
+    if not head or len(head) > rules.max_group_chars:
+        return None
+    if rules.problem_group.match(head):
+        return "problem"
+    if rules.improvement_group.match(head):
+        return "improvement"
+    return None
+
+
+def _main_family(paras: Sequence[_Para]) -> str | None:
+    """The numbering scheme of the items: the family with most markers that are not group headings."""
+    best: tuple[int, str | None] = (0, None)
+    for family, pattern in _rules().markers:
+        count = sum(
+            1 for p in paras for m in _family_markers(p.text, pattern) if _group_kind(p.text, m) is None
+        )
+        if count > best[0]:
+            best = (count, family)
+    return best[1]
+
+
+def _cuts(para: _Para, family: str | None) -> list[_Cut]:
+    cuts: dict[int, _Cut] = {}
+    for name, pattern in _rules().markers:
+        for m in _family_markers(para.text, pattern):
+            group = _group_kind(para.text, m)
+            if name == family or group is not None:
+                cuts[m.start()] = _Cut(m.start(), m.group(0), _marker_value(m.group(0)), group)
+    if 0 not in cuts:
+        cuts[0] = _Cut(0, None, None, None)
+    return [cuts[k] for k in sorted(cuts)]
+
+
+def _sentence_starts(text: str) -> list[int]:
+    return [0] + [i + 1 for i, ch in enumerate(text[:-1]) if ch in _SENTENCE_END]
+
+
+def _cue_at(text: str, start: int) -> bool:
+    return bool(_rules().improvement_cue.match(_SPACE.sub("", text[start : start + 40])))
+
+
+@dataclass
+class _Phase:
+    kind: PassageKind = "problem"
+    highest: int = 0  # highest item number seen among problems
+
+
+def _five_pieces(paras: Sequence[_Para]) -> list[_Piece]:
+    family = _main_family(paras)
+    phase = _Phase()
+    pieces: list[_Piece] = []
+    for para in paras:
+        cuts = _cuts(para, family)
+        for i, cut in enumerate(cuts):
+            end = cuts[i + 1].pos if i + 1 < len(cuts) else len(para.text)
+            following = cuts[i + 1] if i + 1 < len(cuts) else None
+            pieces.extend(_cut_pieces(para, cut, end, following, phase))
+    return pieces
+
+
+def _cut_pieces(para: _Para, cut: _Cut, end: int, following: _Cut | None, phase: _Phase) -> list[_Piece]:
+    if cut.group is not None:
+        phase.kind = cut.group
+        return [_Piece(para, cut.pos, end, "other", cut.marker)]
+    if cut.marker is not None:
+        return _item_pieces(para, cut, end, following, phase)
+    return _lead_pieces(para, cut.pos, end, following, phase)
+
+
+def _item_pieces(para: _Para, cut: _Cut, end: int, following: _Cut | None, phase: _Phase) -> list[_Piece]:
+    """A numbered item; numbering restarting at 1 after problems means the improvements began. A cue
+    sentence ending the last problem ("三是…。下一步，我们将…") starts the improvements."""
+    value = cut.value or 0
+    if phase.kind == "problem" and value == 1 and phase.highest >= 2:
+        phase.kind = "improvement"
+    if phase.kind != "problem":
+        return [_Piece(para, cut.pos, end, phase.kind, cut.marker)]
+    phase.highest = max(phase.highest, value)
+    restart_next = following is not None and following.value == 1 and following.group is None
+    last_item = following is None or restart_next
+    split_at = _first_cue(para.text, cut.pos + len(cut.marker or ""), end) if last_item else None
+    if split_at is None:
+        return [_Piece(para, cut.pos, end, "problem", cut.marker)]
+    phase.kind = "improvement"
+    tail_kind: PassageKind = "other" if restart_next else "improvement"
+    return [
+        _Piece(para, cut.pos, split_at, "problem", cut.marker),
+        _Piece(para, split_at, end, tail_kind, None),
+    ]
+
+
+def _first_cue(text: str, start: int, end: int) -> int | None:
+    return next((s for s in _sentence_starts(text) if start <= s < end and _cue_at(text, s)), None)
+
+
+def _lead_pieces(para: _Para, start: int, end: int, following: _Cut | None, phase: _Phase) -> list[_Piece]:
+    """Unmarked text: prose, a cue turning to improvements, a lead-in to a list, or a ；-list."""
+    bounds = [start]
+    if phase.kind == "problem":
+        cue = _first_cue(para.text, start, end)
+        if cue is not None and cue > start:
+            bounds.append(cue)
+    pieces: list[_Piece] = []
+    for i, lo in enumerate(bounds):
+        hi = bounds[i + 1] if i + 1 < len(bounds) else end
+        if phase.kind == "problem" and _cue_at(para.text, lo):
+            phase.kind = "improvement"
+        last = i == len(bounds) - 1
+        if last and following is not None:
+            pieces.append(_Piece(para, lo, hi, "other", None))  # it introduces the numbered items after it
+        else:
+            pieces.extend(_semicolon_list(para, lo, hi, phase.kind))
+    return pieces
+
+
+def _semicolon_list(para: _Para, start: int, end: int, kind: PassageKind) -> list[_Piece]:
+    """ "主要表现在：甲；乙；丙。" → a lead-in (other) and one passage per ；-separated item."""
+    text = para.text[start:end]
+    intro = next(
+        (
+            m
+            for m in re.finditer(r"[：:]", text)
+            if _rules().list_intro.search(_SPACE.sub("", text[: m.end()]))
+        ),
+        None,
+    )
+    if intro is None or not re.search(r"[；;]", text[intro.end() :]):
+        return [_Piece(para, start, end, kind, None)]
+    pieces = [_Piece(para, start, start + intro.end(), "other", None)]
+    lo = start + intro.end()
+    for m in re.finditer(r"[；;]", text[intro.end() :]):
+        hi = start + intro.end() + m.end()
+        pieces.append(_Piece(para, lo, hi, kind, None))
+        lo = hi
+    if para.text[lo:end].strip():
+        pieces.append(_Piece(para, lo, end, kind, None))
+    return pieces
