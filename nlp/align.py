@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 import jieba
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from nlp.config import load_yaml
 from nlp.errors import ErrorCode, GovReportError
@@ -67,14 +67,6 @@ def _tokens(norm: str) -> str:
     return " ".join(t for t in jieba.lcut(norm) if t.strip())
 
 
-def _score(query: str, query_tokens: str, form: _Form) -> float:
-    ratio = fuzz.ratio(query, form.text)
-    shorter, longer = sorted((len(query), len(form.text)))
-    coverage = shorter / longer if longer else 0.0
-    token_set = fuzz.token_set_ratio(query_tokens, form.tokens) * (0.5 + 0.5 * coverage)
-    return round(max(ratio, token_set), 2)
-
-
 def _require(config: Mapping[str, Any], name: str) -> Any:
     if name not in config:
         raise GovReportError(ErrorCode.CONFIG_INVALID, f"labels.yaml lacks '{name}'", source="labels.yaml")
@@ -90,6 +82,8 @@ class LabelAligner:
         self.margin = float(config.get("ambiguity_margin", 2.0))
         self.ambiguous_labels = frozenset(normalize_label(s) for s in config.get("ambiguous_labels", ()))
         self.tables: Mapping[str, Any] = tables
+        self._cache: dict[tuple[str, tuple[TableKey, ...]], list[tuple[str, float, str]]] = {}
+        self._title_cache: dict[str, TableKey | None] = {}
         self.rows: dict[str, RowSpec] = {}
         self.blocks: tuple[Block, ...] = self._load_blocks(tables.get("active_disclosure", {}))
         self._load_applications(tables.get("applications", {}))
@@ -164,10 +158,15 @@ class LabelAligner:
     def title_table(self, label: str) -> TableKey | None:
         """The table whose section title `label` is (一、…情况 headings), if it is one."""
         norm = normalize_label(label).rstrip("。.")
+        if norm not in self._title_cache:
+            self._title_cache[norm] = self._title_of(norm)
+        return self._title_cache[norm]
+
+    def _title_of(self, norm: str) -> TableKey | None:
         if norm in self._titles:
             return self._titles[norm]
-        best = max(self._titles, key=lambda t: fuzz.ratio(norm, t))
-        return self._titles[best] if fuzz.ratio(norm, best) >= max(self.threshold, 85.0) else None
+        found = process.extractOne(norm, list(self._titles), scorer=fuzz.ratio)
+        return self._titles[found[0]] if found and found[1] >= max(self.threshold, 85.0) else None
 
     def block_of_marker(self, label: str) -> Block | None:
         """The table-2 block whose marker (第二十条第（一）项) `label` is."""
@@ -267,17 +266,31 @@ class LabelAligner:
         )
 
     def _scored(self, norm: str, tables: Sequence[TableKey]) -> list[tuple[str, float, str]]:
-        """(key, score, method) per canonical row, best first; equal strings score 100."""
+        """(key, score, method) per canonical row, best first; equal strings score 100 (cached)."""
+        cache_key = (norm, tuple(tables))
+        if cache_key not in self._cache:
+            self._cache[cache_key] = self._score_all(norm, tables)
+        return self._cache[cache_key]
+
+    def _score_all(self, norm: str, tables: Sequence[TableKey]) -> list[tuple[str, float, str]]:
+        forms = [f for key in tables for f in self._forms[key]]
+        if not forms:
+            return []
+        ratios = process.cdist([norm], [f.text for f in forms], scorer=fuzz.ratio)[0]
+        sets = process.cdist([_tokens(norm)], [f.tokens for f in forms], scorer=fuzz.token_set_ratio)[0]
         best: dict[str, tuple[float, str]] = {}
-        query_tokens = _tokens(norm)
-        for key in tables:
-            for form in self._forms[key]:
-                if form.text == norm:
-                    score, method = 100.0, form.method
-                else:
-                    score, method = _score(norm, query_tokens, form), "fuzzy"
-                if score > best.get(form.key, (-1.0, ""))[0]:
-                    best[form.key] = (score, method)
+        for form, ratio, token_set in zip(forms, ratios, sets, strict=True):
+            if form.text == norm:
+                score, method = 100.0, form.method
+            else:
+                shorter, longer = sorted((len(norm), len(form.text)))
+                coverage = shorter / longer if longer else 0.0
+                score, method = (
+                    round(max(float(ratio), float(token_set) * (0.5 + 0.5 * coverage)), 2),
+                    "fuzzy",
+                )
+            if score > best.get(form.key, (-1.0, ""))[0]:
+                best[form.key] = (score, method)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
         return [(k, s, m) for k, (s, m) in ranked]
 
