@@ -15,6 +15,7 @@ def seeded_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data dir whose embedded (SQLite) index holds the five seed reports, built once per session
     the way ingest does: extract → lint (no claims, to keep spaCy out) → bundle with topics → index."""
     from indexer.backends.sqlite import SqliteBackend
+    from nlp.settings import Settings
     from indexer.documents import build_bundle
     from nlp.extract import extract_path
     from nlp.lint import check_report
@@ -26,7 +27,7 @@ def seeded_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         report = extract_path(path)
         findings = check_report(report, with_claims=False).findings
         bundles.append(build_bundle(report, findings, topics_of=topics_for))
-    backend = SqliteBackend(data_dir / "govreport.sqlite3")
+    backend = SqliteBackend.from_settings(Settings(data_dir=data_dir, backend="sqlite"))
     try:
         outcome = backend.index(bundles)
     finally:
