@@ -137,8 +137,9 @@ def _equal(stated: int | Decimal, table: int | Decimal) -> bool:
 
 
 def _is_department(report: Report, config: VerifyConfig) -> bool:
-    if report.meta.level == "department":
-        return True
+    """The metadata's level when it knows one; otherwise how the issuing body's name ends."""
+    if report.meta.level != "unknown":
+        return report.meta.level == "department"
     body = report.issuing_body or report.meta.issuing_body or ""
     return bool(body) and bool(config.department_body.search(body))
 
