@@ -66,10 +66,15 @@ def test_tables_golden_cells(
     assert set(row.cells) == set(expected["cells"])
     for column, want in expected["cells"].items():
         got = row.cells[column]
-        value = None if got.value is None else (str(got.value) if isinstance(want["value"], str) else got.value)
-        assert (got.raw, value, got.kind, got.line) == (want["raw"], want["value"], want["kind"], want["line"]), (
-            f"{name} {row_key}.{column}"
+        value = (
+            None if got.value is None else (str(got.value) if isinstance(want["value"], str) else got.value)
         )
+        assert (got.raw, value, got.kind, got.line) == (
+            want["raw"],
+            want["value"],
+            want["kind"],
+            want["line"],
+        ), f"{name} {row_key}.{column}"
         assert got.span is not None and got.span.line == got.line
     if "printed" in expected:
         assert [c.raw for c in row.printed] == expected["printed"]
@@ -78,14 +83,18 @@ def test_tables_golden_cells(
 @pytest.mark.parametrize("name", [p.stem for p in GOLDENS])
 def test_tables_golden_problems(name: str, parsed: dict[str, TablesResult]) -> None:
     golden = json.loads((ROOT / "tests" / "goldens" / "tables" / f"{name}.json").read_text(encoding="utf-8"))
-    got = Counter((p.code, p.line, p.table, p.row if p.code == "row_missing" else None) for p in parsed[name].problems)
+    got = Counter(
+        (p.code, p.line, p.table, p.row if p.code == "row_missing" else None) for p in parsed[name].problems
+    )
     want = Counter((p["code"], p["line"], p["table"], p.get("row") if p["code"] == "row_missing" else None)
                    for p in golden["problems"])  # fmt: skip
     assert got == want
     for expected in golden["problems"]:
         if "detail" not in expected:
             continue
-        found = next(p for p in parsed[name].problems if (p.code, p.line) == (expected["code"], expected["line"]))
+        found = next(
+            p for p in parsed[name].problems if (p.code, p.line) == (expected["code"], expected["line"])
+        )
         for field, value in expected["detail"].items():
             assert found.detail[field] == value, f"{name} {expected['code']} {field}"
 
