@@ -1,0 +1,404 @@
+"""The Elasticsearch backend, through the official client (major version pinned to the server's: 9).
+
+One versioned index (`<alias>-v<N>`) behind an alias holds report and passage documents (`doc_type`).
+Stock analyzers only: `text` keeps the original with the standard analyzer (one token per CJK
+character, so a phrase query is an exact substring and highlights show the original); `words` holds
+jieba words joined by spaces under the whitespace analyzer, for relevance. Keyword fields serve
+filters and terms aggregations; paging is search_after, carried in the opaque page token.
+
+Request bodies are built by pure functions (`search_body`, `bulk_actions`, `alias_swap_actions`,
+`index_template_body`) that the unit tests assert; the class only sends them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome
+from indexer.documents import PassageDoc, ReportBundle, ReportDoc
+from indexer.query import (
+    CheckedQuery,
+    FacetBucket,
+    Hit,
+    SearchQuery,
+    SearchResult,
+    TextQuery,
+    check_query,
+    encode_page_token,
+)
+from indexer.tokens import highlight, word_tokens, words_field
+from nlp.errors import ErrorCode, GovReportError
+from nlp.schema import Region
+from nlp.settings import Settings
+
+__all__ = [
+    "FIELD_OF",
+    "ElasticsearchBackend",
+    "alias_swap_actions",
+    "bulk_actions",
+    "facet_aggs",
+    "filter_clauses",
+    "index_template_body",
+    "load_mappings",
+    "search_body",
+    "sort_clause",
+    "text_clause",
+]
+
+FACET_SIZE = 20
+WORDS_BOOST = 3.0
+# filter / facet name → keyword field
+FIELD_OF: dict[str, str] = {
+    "province": "province",
+    "city": "city",
+    "county": "county",
+    "level": "level",
+    "year": "year",
+    "section": "section",
+    "kind": "kind",
+    "topic": "topics",
+    "flag": "flags",
+    "body": "issuing_body",
+    "report_id": "report_id",
+}
+_MARK = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html"}
+
+
+# --- configuration → request bodies (pure) --------------------------------------------------------
+
+
+def _strip_comments(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def load_mappings(config_dir: Path) -> dict[str, Any]:
+    return _strip_comments(_read_json(config_dir / "es" / "mappings.json"))
+
+
+def index_template_body(config_dir: Path, *, alias: str) -> dict[str, Any]:
+    """The composable index template for `<alias>-v*`, settings and mappings from configs/es/."""
+    template = _strip_comments(_read_json(config_dir / "es" / "index_template.json"))
+    template["index_patterns"] = [f"{alias}-v*"]
+    template.setdefault("template", {})["mappings"] = load_mappings(config_dir)
+    return template
+
+
+def alias_swap_actions(alias: str, *, old: Sequence[str], new: str) -> list[dict[str, Any]]:
+    """One atomic update_aliases request: the alias leaves every old index and points at the new one."""
+    actions: list[dict[str, Any]] = [{"remove": {"index": name, "alias": alias}} for name in old]
+    actions.append({"add": {"index": new, "alias": alias, "is_write_index": True}})
+    return actions
+
+
+def _passage_source(doc: PassageDoc) -> dict[str, Any]:
+    source = doc.model_dump()
+    source.update(doc_type="passage", words=words_field(doc.text))
+    return source
+
+
+def bulk_actions(bundles: Sequence[ReportBundle], *, index: str) -> Iterator[dict[str, Any]]:
+    """Bulk index actions: one per report (`report:<id>`) and one per passage (its passage_id)."""
+    for bundle in bundles:
+        report = bundle.report.model_dump()
+        report["doc_type"] = "report"
+        yield {
+            "_op_type": "index",
+            "_index": index,
+            "_id": f"report:{bundle.report.report_id}",
+            "_source": report,
+        }
+        for passage in bundle.passages:
+            yield {
+                "_op_type": "index",
+                "_index": index,
+                "_id": passage.passage_id,
+                "_source": _passage_source(passage),
+            }
+
+
+def text_clause(text: TextQuery) -> dict[str, Any]:
+    """must: every word/phrase as an exact substring of `text`; should: the jieba words, for ranking;
+    must_not: the exclusions."""
+    must = [{"match_phrase": {"text": {"query": term}}} for term in text.positive]
+    must_not = [{"match_phrase": {"text": {"query": term}}} for term in text.excluded]
+    words = " ".join(w for term in text.positive for w in word_tokens(term))
+    should = [{"match": {"words": {"query": words, "boost": WORDS_BOOST}}}] if words else []
+    return {"must": must, "must_not": must_not, "should": should}
+
+
+def filter_clauses(filters: Mapping[str, Sequence[str] | Sequence[int]]) -> list[dict[str, Any]]:
+    clauses: list[dict[str, Any]] = [{"term": {"doc_type": "passage"}}]
+    clauses.extend({"terms": {FIELD_OF[name]: list(values)}} for name, values in sorted(filters.items()))
+    return clauses
+
+
+def facet_aggs(names: Sequence[str]) -> dict[str, Any]:
+    return {name: {"terms": {"field": FIELD_OF[name], "size": FACET_SIZE}} for name in dict.fromkeys(names)}
+
+
+def sort_clause(sort: str) -> list[Any]:
+    """Sort keys; passage_id last so search_after always has a unique tie-breaker."""
+    tail: list[Any] = ["_score", {"passage_id": "asc"}]
+    if sort == "year":
+        return [{"year": {"order": "desc", "missing": "_last"}}, *tail]
+    if sort == "region":
+        return [{f: {"order": "asc", "missing": "_last"}} for f in ("province", "city", "county")] + tail
+    return tail
+
+
+def search_body(checked: CheckedQuery) -> dict[str, Any]:
+    """The _search request body of a checked query."""
+    query = checked.query
+    clause = text_clause(checked.text)
+    body: dict[str, Any] = {
+        "query": {"bool": {"filter": filter_clauses(query.filters.active()), **clause}},
+        "size": query.page_size,
+        "sort": sort_clause(query.sort),
+        "track_total_hits": True,
+        "highlight": {**_MARK, "fields": {"text": {"number_of_fragments": 0}}},
+        "_source": {"excludes": ["words"]},
+    }
+    if query.facets:
+        body["aggs"] = facet_aggs(query.facets)
+    if checked.after:
+        body["search_after"] = list(checked.after[1:])  # after[0] is the count of hits already shown
+    return body
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise GovReportError(
+            ErrorCode.CONFIG_INVALID, f"cannot read {path.name}: {exc}", source=str(path)
+        ) from exc
+    if not isinstance(data, dict):
+        raise GovReportError(ErrorCode.CONFIG_INVALID, f"{path.name} must hold an object", source=str(path))
+    return data
+
+
+# --- responses → results (pure) -------------------------------------------------------------------
+
+
+def _hit(raw: Mapping[str, Any], *, needles: Sequence[str]) -> Hit:
+    source = raw["_source"]
+    doc = PassageDoc.model_validate({k: v for k, v in source.items() if k in PassageDoc.model_fields})
+    marked = raw.get("highlight", {}).get("text")
+    return Hit(
+        passage_id=doc.passage_id,
+        report_id=doc.report_id,
+        source=doc.source,
+        issuing_body=doc.issuing_body,
+        region=Region(province=doc.province, city=doc.city, county=doc.county),
+        level=doc.level,
+        year=doc.year,
+        section=doc.section,
+        kind=doc.kind,
+        topics=doc.topics,
+        flags=doc.flags,
+        text=doc.text,
+        highlight=marked[0] if marked else highlight(doc.text, needles),
+        score=raw.get("_score"),
+    )
+
+
+def result_of(response: Mapping[str, Any], *, checked: CheckedQuery) -> SearchResult:
+    hits = response["hits"]["hits"]
+    total = int(response["hits"]["total"]["value"])
+    facets = {
+        name: [FacetBucket(value=b["key"], count=b["doc_count"]) for b in agg.get("buckets", [])]
+        for name, agg in response.get("aggregations", {}).items()
+    }
+    shown = int(checked.after[0]) + len(hits) if checked.after else len(hits)
+    more = bool(hits) and shown < total
+    token = encode_page_token(checked.query, after=[shown, *hits[-1]["sort"]]) if more else None
+    needles = checked.text.positive
+    return SearchResult(
+        total=total, hits=[_hit(h, needles=needles) for h in hits], facets=facets, next_page_token=token
+    )
+
+
+# --- the backend ----------------------------------------------------------------------------------
+
+
+class ElasticsearchBackend:
+    """SearchBackend over an Elasticsearch 9 cluster at settings.es_url."""
+
+    name = "elasticsearch"
+
+    def __init__(
+        self, client: Any, *, alias: str, config_dir: Path, max_query_chars: int, page_size_cap: int
+    ) -> None:
+        self.client = client
+        self.alias = alias
+        self.config_dir = config_dir
+        self.max_query_chars = max_query_chars
+        self.page_size_cap = page_size_cap
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ElasticsearchBackend:
+        if not settings.es_url:
+            raise GovReportError(
+                ErrorCode.BACKEND_UNAVAILABLE,
+                "no Elasticsearch URL: set ES_URL or GOVREPORT_ES_URL",
+                parameter="es_url",
+            )
+        from elasticsearch import Elasticsearch
+
+        client = Elasticsearch(settings.es_url, request_timeout=30, retry_on_timeout=True, max_retries=3)
+        backend = cls(
+            client,
+            alias=settings.es_index,
+            config_dir=settings.config_dir,
+            max_query_chars=settings.max_query_chars,
+            page_size_cap=settings.page_size_cap,
+        )
+        backend.ensure_index()
+        return backend
+
+    def _call(self, what: str, method: Any, /, **kwargs: Any) -> Any:
+        from elasticsearch import ApiError, TransportError
+
+        try:
+            return method(**kwargs)
+        except (ApiError, TransportError) as exc:
+            raise GovReportError(
+                ErrorCode.BACKEND_UNAVAILABLE, f"Elasticsearch {what} failed: {exc}"
+            ) from exc
+
+    def _indices_of_alias(self) -> list[str]:
+        if not self._call("alias lookup", self.client.indices.exists_alias, name=self.alias):
+            return []
+        return sorted(self._call("alias lookup", self.client.indices.get_alias, name=self.alias).keys())
+
+    def _create_version(self, version: int) -> str:
+        name = f"{self.alias}-v{version}"
+        body = index_template_body(self.config_dir, alias=self.alias)
+        self._call("put index template", self.client.indices.put_index_template, name=self.alias, body=body)
+        self._call("create index", self.client.indices.create, index=name)
+        return name
+
+    def ensure_index(self) -> str:
+        """The index behind the alias, creating `<alias>-v1` and the alias on first use."""
+        current = self._indices_of_alias()
+        if current:
+            return current[-1]
+        name = self._create_version(1)
+        self._call(
+            "create alias",
+            self.client.indices.update_aliases,
+            actions=alias_swap_actions(self.alias, old=[], new=name),
+        )
+        return name
+
+    def _bulk(self, bundles: Sequence[ReportBundle], *, index: str) -> IndexOutcome:
+        from elasticsearch.helpers import streaming_bulk
+
+        outcome = IndexOutcome()
+        failed: dict[str, IndexFailure] = {}
+        sources = {p.passage_id: b.report for b in bundles for p in b.passages}
+        actions = bulk_actions(bundles, index=index)
+        results = streaming_bulk(
+            self.client, actions, raise_on_error=False, raise_on_exception=False, max_retries=3
+        )
+        for ok, item in results:
+            info = next(iter(item.values()))
+            if not ok:
+                doc_id = str(info.get("_id"))
+                report = sources.get(doc_id) or next(
+                    b.report for b in bundles if f"report:{b.report.report_id}" == doc_id
+                )
+                failed[report.report_id] = IndexFailure(
+                    report_id=report.report_id,
+                    source=report.source,
+                    message=str(info.get("error")),
+                    document_id=doc_id,
+                )
+        for bundle in bundles:
+            if bundle.report.report_id not in failed:
+                outcome.indexed.append(bundle.report.report_id)
+                outcome.passages += len(bundle.passages)
+        outcome.failed = list(failed.values())
+        return outcome
+
+    def index(self, bundles: Sequence[ReportBundle]) -> IndexOutcome:
+        index = self.ensure_index()
+        for bundle in bundles:  # a re-indexed report id must not keep passages it no longer has
+            self._delete_by_report(bundle.report.report_id)
+        outcome = self._bulk(bundles, index=index)
+        self._call("refresh", self.client.indices.refresh, index=self.alias)
+        return outcome
+
+    def reindex(self, bundles: Sequence[ReportBundle]) -> IndexOutcome:
+        """Build a new version of the index from `bundles` and swap the alias onto it atomically;
+        searches see the old index until the swap."""
+        old = self._indices_of_alias()
+        version = 1 + max(
+            (int(n.rsplit("-v", 1)[1]) for n in old if n.rsplit("-v", 1)[-1].isdigit()), default=0
+        )
+        new = self._create_version(version)
+        outcome = self._bulk(bundles, index=new)
+        self._call("refresh", self.client.indices.refresh, index=new)
+        self._call(
+            "swap alias",
+            self.client.indices.update_aliases,
+            actions=alias_swap_actions(self.alias, old=old, new=new),
+        )
+        for name in old:
+            self._call("delete old index", self.client.indices.delete, index=name)
+        return outcome
+
+    def _delete_by_report(self, report_id: str) -> int:
+        response = self._call(
+            "delete", self.client.delete_by_query, index=self.alias, query={"term": {"report_id": report_id}},
+            refresh=True, conflicts="proceed",
+        )  # fmt: skip
+        return int(response.get("deleted", 0))
+
+    def delete_report(self, report_id: str) -> bool:
+        return self._delete_by_report(report_id) > 0
+
+    def get_report(self, report_id: str) -> ReportDoc | None:
+        from elasticsearch import NotFoundError
+
+        try:
+            response = self.client.get(index=self.alias, id=f"report:{report_id}")
+        except NotFoundError:
+            return None
+        except Exception as exc:
+            raise GovReportError(ErrorCode.BACKEND_UNAVAILABLE, f"Elasticsearch get failed: {exc}") from exc
+        source = {k: v for k, v in response["_source"].items() if k in ReportDoc.model_fields}
+        return ReportDoc.model_validate(source)
+
+    def report_ids_for_source(self, source: str) -> list[str]:
+        query = {"bool": {"filter": [{"term": {"doc_type": "report"}}, {"term": {"source": source}}]}}
+        body = {"query": query, "size": 100, "_source": ["report_id"]}
+        response = self._call("search", self.client.search, index=self.alias, body=body)
+        return [h["_source"]["report_id"] for h in response["hits"]["hits"]]
+
+    def stats(self) -> BackendStats:
+        by_year = {"terms": {"field": "year", "size": 100, "missing": -1}}
+        aggs = {
+            "types": {"terms": {"field": "doc_type"}},
+            "years": {"filter": {"term": {"doc_type": "report"}}, "aggs": {"y": by_year}},
+        }
+        body = {"size": 0, "aggs": aggs, "track_total_hits": True}
+        response = self._call("stats", self.client.search, index=self.alias, body=body)
+        types = {b["key"]: b["doc_count"] for b in response["aggregations"]["types"]["buckets"]}
+        years = {("unknown" if b["key"] == -1 else str(b["key"])): b["doc_count"]
+                 for b in response["aggregations"]["years"]["y"]["buckets"]}  # fmt: skip
+        return BackendStats(
+            backend=self.name, location=f"{self.alias}@es", reports=types.get("report", 0),
+            passages=types.get("passage", 0), years=years,
+        )  # fmt: skip
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        checked = check_query(query, max_chars=self.max_query_chars, page_size_cap=self.page_size_cap)
+        response = self._call("search", self.client.search, index=self.alias, body=search_body(checked))
+        return result_of(response, checked=checked)
+
+    def close(self) -> None:
+        self.client.close()
