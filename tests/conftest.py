@@ -15,10 +15,10 @@ def seeded_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data dir whose embedded (SQLite) index holds the five seed reports, built once per session
     the way ingest does: extract → lint (no claims, to keep spaCy out) → bundle with topics → index."""
     from indexer.backends.sqlite import SqliteBackend
-    from nlp.settings import Settings
     from indexer.documents import build_bundle
     from nlp.extract import extract_path
     from nlp.lint import check_report
+    from nlp.settings import Settings
     from nlp.topics import topics_for
 
     data_dir = tmp_path_factory.mktemp("seeded_data")
