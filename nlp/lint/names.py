@@ -56,6 +56,8 @@ def table_name(table: str) -> str:
 
 
 def row_name(table: str, row: str) -> str:
+    if row == table:  # table 4 is stored as one row named after its table
+        return table_name(table)
     return _names().get(table, ({}, {}))[0].get(row, row)
 
 

@@ -60,7 +60,26 @@ def _reported(report: Report, code: str) -> set[tuple[str | None, str | None, st
 
 
 def problem_findings(report: Report) -> list[Finding]:
-    return [_problem_finding(p, source=report.source) for p in report.problems]
+    """One finding per problem, except missing rows: one finding per table lists them all."""
+    found = [_problem_finding(p, source=report.source) for p in report.problems if p.code != "row_missing"]
+    missing: dict[TableKey, list[str]] = {}
+    for p in report.problems:
+        if p.code == "row_missing" and p.table and p.row:
+            missing.setdefault(p.table, []).append(p.row)
+    found.extend(_missing_rows_finding(table, rows, source=report.source) for table, rows in missing.items())
+    return found
+
+
+def _missing_rows_finding(table: TableKey, rows: list[str], *, source: str) -> Finding:
+    names = "、".join(f"「{row_name(table, r)}」" for r in rows)
+    return make_finding(
+        "S-ROW-MISSING",
+        message_zh=f"{table_name(table)}缺少 {len(rows)} 行：{names}；涉及这些行的勾稽关系无法核对。",
+        message_en=f"table {table} lacks {len(rows)} row(s): {', '.join(rows)}; identities through them are "
+        "not checked.",
+        source=source,
+        cells=[FindingCell(table=table, row=r, column="*") for r in rows],
+    )
 
 
 def _problem_finding(problem: Problem, *, source: str) -> Finding:
@@ -119,20 +138,13 @@ def missing_table_findings(report: Report) -> list[Finding]:
 
 
 def missing_row_findings(report: Report) -> list[Finding]:
+    """Rows in `Table.missing_rows` that no ROW_MISSING problem reported (one finding per table)."""
     reported = {(t, r) for t, r, _ in _reported(report, "row_missing")}
     found: list[Finding] = []
     for table in _tables(report):
-        for row in table.missing_rows:
-            if (table.key, row) not in reported:
-                found.append(
-                    make_finding(
-                        "S-ROW-MISSING",
-                        message_zh=f"{table_name(table.key)}缺少「{row_name(table.key, row)}」行。",
-                        message_en=f"table {table.key} lacks row {row}.",
-                        source=report.source,
-                        cells=[FindingCell(table=table.key, row=row, column="*")],
-                    )
-                )
+        rows = [r for r in table.missing_rows if (table.key, r) not in reported]
+        if rows:
+            found.append(_missing_rows_finding(table.key, rows, source=report.source))
     return found
 
 

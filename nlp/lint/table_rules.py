@@ -115,7 +115,7 @@ def _arithmetic_finding(evaluated: Evaluated, found: list[Suspect], *, source: s
     correction_zh, correction_en = _correction(evaluated, found)
     return make_finding(
         identity.rule,
-        message_zh=f"{scope_zh}：{lhs_zh} = {evaluated.lhs_sum}，但 {rhs_zh}。{correction_zh}",
+        message_zh=f"{scope_zh}：{lhs_zh} = {evaluated.lhs_sum}，但{rhs_zh}。{correction_zh}",
         message_en=f"{scope_en}: {lhs_en} = {evaluated.lhs_sum}, but {rhs_en}. {correction_en}",
         source=source,
         cells=list(evaluated.cells.values()),
