@@ -85,6 +85,7 @@ class _Rules:
     noise: re.Pattern[str]
     terminal: re.Pattern[str]
     wrap_ratio: float
+    min_wrap_width: float
     table_words: re.Pattern[str]
 
 
@@ -125,6 +126,7 @@ def _rules() -> _Rules:
         noise=re.compile(_alternation(paragraphs["noise"])),
         terminal=re.compile(paragraphs["terminal"]),
         wrap_ratio=float(paragraphs["wrap_ratio"]),
+        min_wrap_width=float(paragraphs["min_wrap_width"]),
         table_words=re.compile(f"^(?:{_alternation([re.escape(w) for w in paragraphs['table_words']])})+$"),
     )
 
@@ -488,7 +490,7 @@ def _continues(previous: str, current: str, *, width: float, broken: bool) -> bo
     rules = _rules()
     if broken or rules.terminal.search(previous) or _starts_item(current):
         return False
-    return _width(previous) >= rules.wrap_ratio * width
+    return _width(previous) >= max(rules.wrap_ratio * width, rules.min_wrap_width)
 
 
 def _paragraphs(text: str, *, skip_tables: bool) -> list[_Para]:
@@ -719,8 +721,8 @@ def _lead_pieces(para: _Para, start: int, end: int, following: _Cut | None, phas
         if phase.kind == "problem" and _cue_at(para.text, lo):
             phase.kind = "improvement"
         last = i == len(bounds) - 1
-        if last and following is not None:
-            pieces.append(_Piece(para, lo, hi, "other", None))  # it introduces the numbered items after it
+        if last and (following is not None or _SPACE.sub("", para.text[lo:hi]).endswith(("：", ":"))):
+            pieces.append(_Piece(para, lo, hi, "other", None))  # it introduces the items after it
         else:
             pieces.extend(_semicolon_list(para, lo, hi, phase.kind))
     return pieces
