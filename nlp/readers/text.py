@@ -1,7 +1,8 @@
 """Plain text and Markdown in any common encoding; line numbers stay the file's line numbers.
 
 Decoding order: a byte-order mark decides; then strict UTF-8; then charset-normalizer's best guess
-(GBK-family guesses decode as GB18030, their superset). Binary junk is refused rather than decoded
+(GBK-family guesses decode as GB18030, their superset), except that GB18030 goes first when the guess
+is another East Asian codec or rests on too few bytes (configs/readers.yaml). Binary junk is refused rather than decoded
 into mojibake. A Markdown pipe table becomes a grid (its `|---|` rule line stays, empty, so line
 numbers do not shift).
 """
@@ -51,15 +52,16 @@ def _bom_encoding(data: bytes) -> str | None:
 
 
 def _bomless_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM shows as a NUL in every other byte (for ASCII-heavy text)."""
+    """UTF-16 without a BOM: NUL bytes (the high byte of ASCII characters) mostly at one parity."""
     sample = data[:4096]
     if len(sample) < 4:
         return None
     even_nuls = sample[0::2].count(0) / max(1, len(sample[0::2]))
     odd_nuls = sample[1::2].count(0) / max(1, len(sample[1::2]))
-    if odd_nuls > 0.3 and even_nuls < 0.05:
+    # ASCII among Chinese puts NULs at one parity; a few characters (一 is U+4E00) at the other
+    if odd_nuls >= 0.05 and odd_nuls >= 3 * even_nuls:
         return "utf-16-le"
-    if even_nuls > 0.3 and odd_nuls < 0.05:
+    if even_nuls >= 0.05 and even_nuls >= 3 * odd_nuls:
         return "utf-16-be"
     return None
 
@@ -79,7 +81,9 @@ def _control_ratio(text: str) -> float:
     return bad / max(1, len(sample))
 
 
-def _candidates(data: bytes, aliases: Mapping[str, str]) -> list[str]:
+def _candidates(data: bytes, aliases: Mapping[str, str], config: Mapping[str, Any]) -> list[str]:
+    """Encodings to try, best first. Reports are Chinese: GB18030 beats a guess of another East
+    Asian codec, and beats any guess made on too few non-ASCII bytes to be trusted."""
     bom = _bom_encoding(data)
     if bom:
         return [bom]
@@ -87,13 +91,19 @@ def _candidates(data: bytes, aliases: Mapping[str, str]) -> list[str]:
     if utf16:
         return [utf16]
     guessed = _guess_encoding(data, aliases)
-    return [enc for enc in ("utf-8", guessed, "gb18030") if enc]
+    outranked = {str(e).lower() for e in config.get("gb18030_outranks", [])}
+    few = sum(1 for b in data[:100_000] if b >= 0x80) < int(config.get("min_detect_bytes", 64))
+    if guessed and not few and guessed not in outranked:
+        return ["utf-8", guessed, "gb18030"]
+    return [enc for enc in ("utf-8", "gb18030", guessed) if enc]
 
 
 def decode_text(data: bytes, *, source: str, config: Mapping[str, Any]) -> tuple[str, str]:
     """The text and the encoding it was decoded with; READ_BINARY / READ_ENCODING when neither works."""
     aliases = {k.replace("-", "").lower(): v for k, v in config.get("codec_aliases", {}).items()}
-    candidates = _candidates(data, aliases)
+    if sniff_binary_kind(data):
+        raise GovReportError(ErrorCode.READ_BINARY, _binary_message(data), source=source)
+    candidates = _candidates(data, aliases, config)
     if b"\x00" in data[:4096] and not any(c.startswith(("utf-16", "utf-32")) for c in candidates):
         raise GovReportError(ErrorCode.READ_BINARY, _binary_message(data), source=source)
     for encoding in dict.fromkeys(candidates):
@@ -104,6 +114,8 @@ def decode_text(data: bytes, *, source: str, config: Mapping[str, Any]) -> tuple
         if _control_ratio(text) > float(config.get("max_control_ratio", 0.02)):
             raise GovReportError(ErrorCode.READ_BINARY, _binary_message(data), source=source)
         return text.lstrip("\ufeff"), encoding.removesuffix("-sig")
+    if b"\x00" in data[:4096]:
+        raise GovReportError(ErrorCode.READ_BINARY, _binary_message(data), source=source)
     raise GovReportError(
         ErrorCode.READ_ENCODING, f"the text decodes in none of {', '.join(candidates)}", source=source
     )
