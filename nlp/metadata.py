@@ -210,7 +210,10 @@ def _mentions(text: str) -> list[_Place]:
     """Places the text names (cpca), without the bare words 县/区 it mistakes for places."""
     import cpca  # loads its gazetteer (about a second): only when metadata is read
 
-    frame = cpca.transform_text_with_addrs(text, pos_sensitive=True)
+    try:
+        frame = cpca.transform_text_with_addrs(text, pos_sensitive=True)
+    except KeyError:  # cpca cannot shape an empty result: the text names no place
+        return []
     ignore = set(_cfg()["ignore_mentions"])
     places = _places(frame.to_dict("records"))
     return [
