@@ -16,7 +16,7 @@ import spacy
 from spacy.language import Language
 
 from nlp.claims import pipeline as _pipeline  # registers the factories and govreport.claim_patterns.v1
-from nlp.claims.extract import claims_from_section, claims_from_text
+from nlp.claims.extract import claims_from_report, claims_from_text
 from nlp.claims.verify import VerifyConfig, verify_all
 from nlp.config import config_path, load_yaml
 from nlp.errors import ErrorCode, GovReportError
@@ -49,8 +49,7 @@ def extract_claims_from_text(
 
 def extract_claims(report: Report) -> list[Claim]:
     """The claims of every section of the report; spans are offsets into the report's text."""
-    nlp_ = get_nlp()
-    return [claim for section in report.sections for claim in claims_from_section(nlp_, section, report)]
+    return claims_from_report(get_nlp(), report)
 
 
 def _row_labels(labels: dict[str, Any]) -> dict[str, tuple[str, ...]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from spacy.language import Language
 
@@ -10,7 +11,7 @@ from nlp.claims.pipeline import RawClaim
 from nlp.claims.text import NormalisedText, line_of, normalise
 from nlp.schema import Claim, Report, Section, SectionKey, Span, Table
 
-__all__ = ["claims_from_section", "claims_from_text"]
+__all__ = ["claims_from_report", "claims_from_text"]
 
 
 def claims_from_text(
@@ -83,14 +84,36 @@ def _body_start(section: Section) -> tuple[int, int]:
     return start, max(section.span.line, section.span.end_line - body[:-1].count("\n"))
 
 
-def claims_from_section(nlp: Language, section: Section, report: Report) -> list[Claim]:
-    """The claims of one section's body; table lines (by the parsed tables' spans) are skipped."""
+@dataclass(frozen=True)
+class _Piece:
+    """One section body ready for the pipeline."""
+
+    text: str
+    norm: NormalisedText
+    offset: int
+    first_line: int
+    section: SectionKey | None
+
+
+def _piece(section: Section, ranges: list[tuple[int, int]]) -> _Piece:
     offset, first_line = _body_start(section)
-    tables = report.tables
-    ranges = _table_lines([tables.active_disclosure, tables.applications, tables.review_litigation])
     skip = {
         i for i in range(section.text.count("\n") + 1) if any(lo <= first_line + i <= hi for lo, hi in ranges)
     }
-    return claims_from_text(
-        nlp, section.text, offset=offset, first_line=first_line, section=section.key, skip_lines=skip
-    )
+    return _Piece(section.text, normalise(section.text, skip_lines=skip), offset, first_line, section.key)
+
+
+def claims_from_report(nlp: Language, report: Report) -> list[Claim]:
+    """The claims of every section body, in document order; table lines (by the parsed tables' spans)
+    are skipped. The sections go through the pipeline as one batch."""
+    tables = report.tables
+    ranges = _table_lines([tables.active_disclosure, tables.applications, tables.review_litigation])
+    pieces = [p for p in (_piece(s, ranges) for s in report.sections) if p.norm.text.strip()]
+    claims: list[Claim] = []
+    for p, doc in zip(pieces, nlp.pipe(p.norm.text for p in pieces), strict=True):
+        raw: list[RawClaim] = doc._.claims or []
+        for c in raw:
+            claims.append(
+                _to_claim(c, p.norm, p.text, offset=p.offset, first_line=p.first_line, section=p.section)
+            )
+    return claims
