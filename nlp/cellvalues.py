@@ -18,6 +18,8 @@ __all__ = ["NOT_APPLICABLE", "is_value_text", "parse_cell"]
 NOT_APPLICABLE = frozenset({"/", "／", "—", "-", "－", "——", "--", "―", "─", "无"})
 # A number, optionally signed, with thousands separators and decimals, optionally followed by a unit
 # and/or a parenthesised annotation: 75,295  -207  8461.5652  251000元  55（含自然失效29件）  12件
+_ANNOTATION = re.compile(r"\([^()]*\)")
+_SEVERAL_NUMBERS = re.compile(r"\d\s+[-+]?\d")
 _NUMBER = re.compile(
     r"^(?P<sign>[+-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?"
     r"(?:万元|元|件|个|条|项|次|人次|%)?"
@@ -28,7 +30,10 @@ _NUMBER = re.compile(
 @lru_cache(maxsize=4096)
 def parse_cell(raw: str) -> tuple[int | Decimal | None, CellKind]:
     """Read one cell: "" → blank, "/" "—" "无" → not applicable, numbers → int or Decimal, else text."""
-    text = "".join(unicodedata.normalize("NFKC", raw).split())
+    folded = unicodedata.normalize("NFKC", raw)
+    if _SEVERAL_NUMBERS.search(_ANNOTATION.sub("", folded)):
+        return None, "text"  # "10 1 0": several cells, not one number
+    text = "".join(folded.split())
     if not text:
         return None, "blank"
     if text in NOT_APPLICABLE or raw.strip() in NOT_APPLICABLE:

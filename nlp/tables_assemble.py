@@ -57,7 +57,9 @@ class RawTable:
 
 
 def _meaningful(text: str) -> bool:
-    return any(ch.isalnum() for ch in normalize_label(text))
+    """Not a stray character of vertically printed text (三 / 、 / 年)."""
+    norm = normalize_label(text)
+    return len(norm) > 1 and any(ch.isalnum() for ch in norm)
 
 
 class _Assembler:
@@ -72,6 +74,7 @@ class _Assembler:
         self.pending: list[Token] = []
         self.group: str | None = None
         self.block: str | None = None
+        self.line_mode: tuple[int, bool] | None = None  # (line, its values were printed above their label)
 
     # --- driving -------------------------------------------------------------------------------
 
@@ -99,10 +102,25 @@ class _Assembler:
         table.touch(token)
         if table.key == "review_litigation":
             table.numbers.append(token)
-        elif self.parts:
+        elif self.parts and not self.printed_above(token):
             self.values.append(token)
         else:
             self.pending.append(token)
+
+    def printed_above(self, token: Token) -> bool:
+        """PDF text prints a tall cell's values above its label: a plain line of values that follows a
+        row already holding values, or a group label alone, belongs to the next label, not this row."""
+        if not token.plain:
+            return False
+        if self.line_mode is not None and self.line_mode[0] == token.line:
+            return self.line_mode[1]
+        on_label_line = any(p.line == token.line for p in self.parts)
+        has_item = any(self.a.part_kind(p.text) is None for p in self.parts)
+        above = not on_label_line and (bool(self.values) or not has_item)
+        if above and self.values:
+            self.finish_row()
+        self.line_mode = (token.line, above)
+        return above
 
     # --- labels --------------------------------------------------------------------------------
 
@@ -155,6 +173,9 @@ class _Assembler:
 
     def on_row_label(self, token: Token, index: int) -> None:
         kind = self.a.part_kind(token.text)
+        if self.continues_label(token, index, kind):
+            self.parts.append(token)
+            return
         if self.values:
             self.finish_row()
         if not self.place_label(token, kind):
@@ -165,6 +186,15 @@ class _Assembler:
         if kind is None and self.pending and not self.values_follow(index):
             self.values, self.pending = self.pending, []  # PDF text: the values were printed above
             self.finish_row()
+
+    def continues_label(self, token: Token, index: int, kind: tuple[str, str] | None) -> bool:
+        """A PDF fragment of the label above (计其他情形）, 已获取信息): plain, unnumbered, no values on
+        its line, matching nothing alone."""
+        if not (token.plain and self.parts and self.current) or kind is not None or self.values_follow(index):
+            return False
+        if split_enumerator(token.text)[0] is not None:
+            return False
+        return self.a.align_row(token.text, table=self.current.key, group=self.group).key is None
 
     def place_label(self, token: Token, kind: tuple[str, str] | None) -> bool:
         """Make sure the right table is current for this row label; False when it belongs to none."""

@@ -24,6 +24,8 @@ _PAGE_NUMBER = re.compile(r"^\s*[-—－]?\s*\d{1,3}\s*[-—－]?\s*$|^\s*第\s*
 _SENTENCE_END = re.compile(r"[。；;！？]")
 # A stray character of vertically printed text before a real label: "三 2.其他…", "办 （三）不予公开".
 _STRAY_PREFIX = re.compile(r"^[\u4e00-\u9fff、]\s+(?=[(（\d１-９])")
+# White space followed by an enumerator: where the next part of a multi-part row label begins.
+_NEXT_PART = re.compile(r"(?<=\s)(?=[(（][一二三四五六七八九十]{1,2}[)）]|\d{1,2}[.、．](?!\d))")
 _MAX_LABEL_CHARS = 60
 _MAX_CONTINUATION_CHARS = 12
 
@@ -70,10 +72,21 @@ def _field_tokens(field: str, *, line: int, start: int, row: int, plain: bool) -
     if cut:
         label = stripped[:label_end]
         stray = _STRAY_PREFIX.match(label)
-        skip = stray.end() if stray else 0
-        yield Token("label", label[skip:], line, lead + skip, lead + label_end, row, plain)
+        yield from _label_tokens(
+            label, skip=stray.end() if stray else 0, line=line, lead=lead, row=row, plain=plain
+        )
     for part in parts[cut:]:
         yield Token("value", part.group(), line, lead + part.start(), lead + part.end(), row, plain)
+
+
+def _label_tokens(label: str, *, skip: int, line: int, lead: int, row: int, plain: bool) -> Iterator[Token]:
+    """A label, split where a second enumerated part starts after white space (三、本年度办理结果 （一）予以公开)."""
+    cuts = [skip, *(m.start() for m in _NEXT_PART.finditer(label, skip)), len(label)]
+    for begin, end in zip(cuts, cuts[1:], strict=False):
+        part = label[begin:end].strip()
+        if part:
+            offset = lead + begin + label[begin:end].index(part[0])
+            yield Token("label", part, line, offset, offset + len(part), row, plain)
 
 
 def _is_prose(text: str) -> bool:
