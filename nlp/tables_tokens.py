@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 from nlp.cellvalues import is_value_text
@@ -80,9 +81,10 @@ def _field_tokens(field: str, *, line: int, start: int, row: int, plain: bool) -
 
 
 def _label_tokens(label: str, *, skip: int, line: int, lead: int, row: int, plain: bool) -> Iterator[Token]:
-    """A label, split where a second enumerated part starts after white space (三、本年度办理结果 （一）予以公开)."""
+    """A label, split where a second enumerated part starts after white space:
+    三、本年度办理结果 （一）予以公开 is two parts."""
     cuts = [skip, *(m.start() for m in _NEXT_PART.finditer(label, skip)), len(label)]
-    for begin, end in zip(cuts, cuts[1:], strict=False):
+    for begin, end in pairwise(cuts):
         part = label[begin:end].strip()
         if part:
             offset = lead + begin + label[begin:end].index(part[0])

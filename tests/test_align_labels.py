@@ -68,9 +68,15 @@ def test_align_titles(aligner: LabelAligner, label: str, table: str | None) -> N
 
 @pytest.mark.parametrize(
     ("label", "table"),
-    [("商业企业", "applications"), ("社会组织", "applications"), ("本年收费金额（单位：万元，保留4位小数）", "active_disclosure"),
-     ("未经复议直接起诉", "review_litigation"), ("（七）总计", None), ("规章", None)],
-)  # fmt: skip
+    [
+        ("商业企业", "applications"),
+        ("社会组织", "applications"),
+        ("本年收费金额（单位：万元，保留4位小数）", "active_disclosure"),
+        ("未经复议直接起诉", "review_litigation"),
+        ("（七）总计", None),
+        ("规章", None),
+    ],
+)
 def test_align_headers(aligner: LabelAligner, label: str, table: str | None) -> None:
     assert aligner.header_table(label) == table
 
