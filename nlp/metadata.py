@@ -27,12 +27,12 @@ from typing import Any
 
 from nlp.config import load_yaml
 from nlp.schema import Level, Region, ReportMeta, Section
+from nlp.sections import chinese_number
 
 __all__ = ["find_title", "parse_date", "read_metadata", "resolve_region"]
 
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
 _CN_YEAR_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
-_CN_SMALL = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 _YEAR = r"(?P<year>(?:19|20)\d{2}|[〇○零一二][〇○零一二三四五六七八九]{3})"
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2}|[〇○零一二][〇○零一二三四五六七八九]{3})年"
@@ -56,12 +56,7 @@ def _year_value(word: str) -> int:
 
 
 def _small_number(word: str) -> int:
-    if word.isdigit():
-        return int(word)
-    if "十" not in word:
-        return _CN_SMALL.get(word, 0)
-    tens, _, ones = word.partition("十")
-    return _CN_SMALL.get(tens, 1) * 10 + _CN_SMALL.get(ones, 0)
+    return int(word) if word.isdigit() else chinese_number(word)
 
 
 def parse_date(text: str) -> str | None:

@@ -31,7 +31,7 @@ from nlp.config import load_yaml
 from nlp.errors import ErrorCode, problem
 from nlp.schema import Passage, PassageKind, Problem, Section, SectionKey, Span
 
-__all__ = ["SECTION_ORDER", "SectionsResult", "split_passages", "split_sections"]
+__all__ = ["SECTION_ORDER", "SectionsResult", "chinese_number", "split_passages", "split_sections"]
 
 SECTION_ORDER: tuple[SectionKey, ...] = (
     "overview",
@@ -591,11 +591,11 @@ def _marker_value(marker: str) -> int | None:
     if digits:
         return int(digits.group(0).translate(str.maketrans("１２３４５６７８９０", "1234567890")))
     numeral = re.search(r"[一二三四五六七八九十]{1,3}", marker)
-    return _chinese_number(numeral.group(0)) if numeral else None
+    return chinese_number(numeral.group(0)) if numeral else None
 
 
-def _chinese_number(word: str) -> int:
-    """一 … 九十九."""
+def chinese_number(word: str) -> int:
+    """The value of a Chinese numeral 一 … 九十九 (as in 三是, （十二）, 十二月)."""
     if "十" not in word:
         return _CN_DIGITS.get(word[0], 0)
     tens, _, ones = word.partition("十")
