@@ -55,6 +55,10 @@ def test_claims_pipeline_sets_quantities_and_sentences() -> None:
         ("本年度共收到政府信息公开申请三件，均已答复。", [("applications.received", 3)]),
         ("本年度新收政府信息公开申请十二件。", [("applications.received", 12)]),
         ("全年受理申请两件。", [("applications.received", 2)]),
+        (
+            "收到各类信息公开申请7件，已全部答复7件。",
+            [("applications.received", 7), ("applications.handled", 7)],
+        ),
         ("全年受理政府信息公开申请１２件。", [("applications.received", 12)]),
         ("共处理决定行政许可75,295件。", [("active.licensing.decisions", 75295)]),
         ("全年依法依规答复政府信息公开申请5起。", [("applications.handled", 5)]),
@@ -106,6 +110,8 @@ def test_claims_extracts_metric_and_value(text: str, expected: list[tuple[str, i
         "二是由于部分单位长期未收到政府信息公开申请，致使依申请公开办理能力不足。",
         "一是政策解读有待加强，二是队伍建设需加强。",
         "规章\t1\t0\t11",
+        "12345热线共受理1200件。",  # a bare verb counts only where the sentence is about 申请
+        "全年共办理行政审批事项1234件。",
     ],
 )
 def test_claims_ignores_numbers_that_are_not_table_claims(text: str) -> None:
