@@ -1,0 +1,89 @@
+"""`govreport ingest PATH... [--backend sqlite|elasticsearch] [--data-dir DIR] [--workers N]`."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nlp.errors import GovReportError
+from nlp.settings import Settings, get_settings
+from search_api.commands.common import resolve_inputs
+
+__all__ = ["BackendName", "register", "settings_for"]
+
+
+class BackendName(StrEnum):
+    sqlite = "sqlite"
+    elasticsearch = "elasticsearch"
+
+
+def settings_for(*, backend: BackendName | None, data_dir: Path | None) -> Settings:
+    """The settings with the command line's choices laid over them."""
+    updates: dict[str, object] = {}
+    if backend is not None:
+        updates["backend"] = backend.value
+    if data_dir is not None:
+        updates["data_dir"] = data_dir
+    return get_settings().model_copy(update=updates)
+
+
+def _print_summary(summary: dict[str, object], *, backend: str) -> None:
+    failed = summary["failed"]
+    assert isinstance(failed, list)
+    lines = [
+        f"files read: {summary['files_read']}  indexed: {summary['indexed']}  "
+        f"unchanged (skipped): {summary['unchanged']}  replaced old versions: {summary['replaced']}  "
+        f"passages: {summary['passages']}",
+        f"backend: {backend}",
+        f"failed: {len(failed)}",
+        *(f"  {f['source']}: [{f['code']}] {f['message']}" for f in failed),
+    ]
+    if summary["checked"]:
+        severities = summary["findings_by_severity"]
+        assert isinstance(severities, dict)
+        counts = ", ".join(f"{k}: {severities.get(k, 0)}" for k in ("error", "warning", "info"))
+        lines.append(f"findings by severity: {counts}")
+    else:
+        lines.append("check step skipped: nlp.lint is not available in this installation")
+    print("\n".join(lines), file=sys.stderr)
+
+
+def ingest_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (read recursively) or globs.")],
+    backend: Annotated[BackendName | None, typer.Option(help="Search backend (default: settings).")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Where the embedded database lives.")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, max=64, help="Processes extracting files.")] = None,
+) -> None:
+    """Extract, check and index reports; unchanged files are skipped, changed ones replaced."""
+    from tqdm import tqdm
+
+    from indexer.backends import open_backend
+    from search_api.ingest import ingest_paths
+
+    settings = settings_for(backend=backend, data_dir=data_dir)
+    files, unread = resolve_inputs(paths)
+    try:
+        search_backend = open_backend(settings)
+    except GovReportError as exc:
+        print(exc.describe(), file=sys.stderr)
+        raise typer.Exit(code=2) from exc
+    with tqdm(total=len(files), unit="file", file=sys.stderr, disable=not files) as bar:
+        summary = ingest_paths(
+            files,
+            backend=search_backend,
+            settings=settings,
+            workers=workers or settings.workers,
+            progress=bar.update,
+        )
+    search_backend.close()
+    _print_summary(summary.to_dict(), backend=search_backend.name)
+    if summary.failed or unread:
+        raise typer.Exit(code=1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest_command)
