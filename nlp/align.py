@@ -331,9 +331,6 @@ class LabelAligner:
     def review_groups(self) -> tuple[str, ...]:
         return tuple(self.tables.get("review_litigation", {}).get("groups", {}))
 
-    def review_row_key(self) -> str:
-        return str(self.tables.get("review_litigation", {}).get("row_key", "review_litigation"))
-
     def application_rows(self, *, single_other: bool) -> tuple[str, ...]:
         spec = self.tables.get("applications", {})
         outcome = spec.get("outcome_rows_single_other" if single_other else "outcome_rows_2021", ())

@@ -16,6 +16,7 @@ from nlp.errors import ErrorCode, problem
 from nlp.normalize import normalize_label
 from nlp.schema import (
     Alignment,
+    Cell,
     Problem,
     SourceBlock,
     Span,
@@ -153,41 +154,66 @@ def _build(
 def _build_review(
     raw: RawTable, *, fmt: TemplateFormat, aligner: LabelAligner, source: str | None
 ) -> tuple[Table, list[Problem]]:
+    """Table 4 prints one run of 15 numbers; it is fitted as one run (so the arithmetic can say which
+    cell is extra) and stored as the template's three rows: review, suit_direct, suit_after_review."""
     columns = aligner.review_columns()
-    key = aligner.review_row_key()
+    groups = aligner.review_groups()
     table = Table(key="review_litigation", format=fmt, span=_span(raw))
     if not raw.numbers:
-        table.missing_rows = [key]
+        table.missing_rows = list(groups)
+        line = raw.first.line if raw.first else None
         return table, [
             problem(
                 ErrorCode.ROW_MISSING,
-                "table 4 prints no numbers",
+                f"table 4 prints no numbers for {group}",
                 source=source,
                 table="review_litigation",
-                row=key,
-                line=raw.first.line if raw.first else None,
+                row=group,
+                line=line,
             )
+            for group in groups
         ]
     printed = printed_cells(raw.numbers, len(columns))
-    first = raw.numbers[0]
-    alignment = Alignment(
-        raw_label="行政复议 / 行政诉讼",
-        key=key,
-        score=100.0,
-        method="context",
-        table="review_litigation",
-        line=first.line,
-    )
-    row = TableRow(
-        key=key, label="行政复议 / 行政诉讼", line=first.line, printed=printed, alignment=alignment
-    )
-    table.rows = [row]
     fit = fit_row(printed, columns, check=review_check(aligner))
-    row.cells = fit.cells
+    table.rows = _review_rows(printed, fit.cells, groups=groups, line=raw.numbers[0].line)
     if fit.status == "ok":
         return table, []
-    item = RawRow("review_litigation", [], list(raw.numbers), alignment)
-    return table, [_count_problem(fit, row=row, item=item, columns=columns, source=source)]
+    whole = TableRow(key=None, label="行政复议 / 行政诉讼", line=raw.numbers[0].line, printed=printed)
+    item = RawRow(
+        "review_litigation", [], list(raw.numbers), _review_alignment("review_litigation", whole.line)
+    )
+    return table, [_count_problem(fit, row=whole, item=item, columns=columns, source=source)]
+
+
+def _review_alignment(key: str, line: int | None) -> Alignment:
+    return Alignment(
+        raw_label=key, key=key, score=100.0, method="context", table="review_litigation", line=line
+    )
+
+
+def _review_rows(
+    printed: Sequence[Cell], placed: dict[str, Cell], *, groups: Sequence[str], line: int
+) -> list[TableRow]:
+    """Split the fitted run into one row per group. Printed cells are dealt out five per group in
+    printed order (the last group keeps any extra), so every printed value stays on some row."""
+    width = len(printed) // len(groups) if len(printed) == 5 * len(groups) else 5
+    rows = []
+    for index, group in enumerate(groups):
+        first = index * width
+        last = None if index == len(groups) - 1 else first + width
+        prefix = f"{group}_"
+        cells = {k.removeprefix(prefix): c for k, c in placed.items() if k.startswith(prefix)}
+        rows.append(
+            TableRow(
+                key=group,
+                label=group,
+                line=line,
+                cells=cells,
+                printed=list(printed[first:last]),
+                alignment=_review_alignment(group, line),
+            )
+        )
+    return rows
 
 
 # --- problems ------------------------------------------------------------------------------------

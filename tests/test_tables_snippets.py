@@ -45,7 +45,7 @@ def test_tables_plain_space_separated_rows() -> None:
     assert str(result.tables.get("active_disclosure").value("fees", "amount_wan_yuan")) == "7730.28"
     assert _values(result, "applications", "new_received") == [21, 0, 0, 0, 0, 0, 21]
     assert _values(result, "applications", "granted") == [3, 0, 0, 0, 0, 0, 3]
-    assert result.tables.get("review_litigation").value("review_litigation", "suit_direct_total") == 19
+    assert result.tables.get("review_litigation").value("suit_direct", "total") == 19
 
 
 def test_tables_plain_values_printed_above_their_label() -> None:
