@@ -1,0 +1,190 @@
+"""One behaviour suite for every search backend: the embedded SQLite one always, Elasticsearch
+whenever ES_URL (settings.es_url) names a live server."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import build_test_report
+
+from indexer.backends import open_backend
+from indexer.backends.base import SearchBackend
+from indexer.documents import build_bundle
+from indexer.query import SearchFilters, SearchQuery
+from nlp.errors import ErrorCode, GovReportError
+from nlp.settings import Settings, get_settings
+from nlp.topics import topics_for
+
+_ES_URL = get_settings().es_url
+_NO_ES = "ES_URL is not set: no Elasticsearch to test against"
+BACKENDS = [
+    "sqlite",
+    pytest.param("elasticsearch", marks=[pytest.mark.es, pytest.mark.skipif(not _ES_URL, reason=_NO_ES)]),
+]
+
+REPORTS = [
+    build_test_report(
+        "a/songxian.txt",
+        [
+            ("problem", "一是政策解读有待加强。对规范性文件的解读力度不够。"),
+            ("problem", "二是公开平台建设实效性仍需提升，政务新媒体作用发挥不够。"),
+            ("improvement", "加强业务培训，提升队伍能力。"),
+        ],
+        province="河南省",
+        county="嵩县",
+        year=2021,
+        body="嵩县人民政府",
+    ),
+    build_test_report(
+        "b/pengshui.txt",
+        [
+            ("problem", "二是政策解读形式还不够丰富，政策解读力度不够。"),
+            ("improvement", "提高政策解读质量，丰富发布形式。"),
+            ("other", "本年度共办理行政复议案件2件，均维持。"),
+        ],
+        province="重庆市",
+        county="彭水县",
+        year=2021,
+        body="彭水县人民政府",
+    ),
+    build_test_report(
+        "c/lingqiu.txt",
+        [
+            ("problem", "二是政策解读形式仍需丰富；"),
+            ("other", "未发生因政府信息公开引起的行政诉讼。<script>x</script>"),
+        ],
+        province="山西省",
+        county="灵丘县",
+        year=2022,
+        body="灵丘县人民政府办公室",
+    ),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
+    settings = Settings(
+        backend=request.param,
+        data_dir=tmp_path,
+        es_url=_ES_URL,
+        es_index=f"govreport-test-{uuid.uuid4().hex[:8]}",
+    )
+    opened = open_backend(settings)
+    outcome = opened.index([build_bundle(r, topics_of=topics_for) for r in REPORTS])  # type: ignore[arg-type]
+    assert not outcome.failed and len(outcome.indexed) == len(REPORTS)
+    yield opened
+    if request.param == "elasticsearch":
+        opened.client.indices.delete(index=f"{settings.es_index}-v*")  # type: ignore[attr-defined]
+    opened.close()
+
+
+def _search(backend: SearchBackend, text: str = "", **kwargs: object) -> object:
+    return backend.search(SearchQuery.model_validate({"text": text, **kwargs}))
+
+
+def test_backend_finds_problem_passages_with_highlights_and_facets(backend: SearchBackend) -> None:
+    result = backend.search(
+        SearchQuery(text="政策解读", filters=SearchFilters(kind=["problem"]), facets=["province", "kind"])
+    )
+    assert result.total == 3
+    assert {h.region.province for h in result.hits} == {"河南省", "重庆市", "山西省"}
+    assert all("<mark>政策解读</mark>" in h.highlight for h in result.hits)
+    assert {(b.value, b.count) for b in result.facets["province"]} == {
+        ("河南省", 1),
+        ("重庆市", 1),
+        ("山西省", 1),
+    }
+    assert [(b.value, b.count) for b in result.facets["kind"]] == [("problem", 3)]
+    hit = next(h for h in result.hits if h.region.province == "重庆市")
+    assert (hit.source, hit.issuing_body, hit.year, hit.section, hit.kind) == (
+        "b/pengshui.txt", "彭水县人民政府", 2021, "problems_improvements", "problem",
+    )  # fmt: skip
+
+
+def test_backend_matches_substrings_inside_words(backend: SearchBackend) -> None:
+    result = backend.search(SearchQuery(text="复议"))
+    assert [h.text for h in result.hits] == ["本年度共办理行政复议案件2件，均维持。"]
+    assert "行政<mark>复议</mark>案件" in result.hits[0].highlight
+
+
+def test_backend_phrase_and_exclusion(backend: SearchBackend) -> None:
+    phrase = backend.search(SearchQuery(text='"政策解读 形式"'))
+    assert {h.source for h in phrase.hits} == {"b/pengshui.txt", "c/lingqiu.txt"}
+    excluded = backend.search(SearchQuery(text="政策解读 -丰富"))
+    assert [h.source for h in excluded.hits] == ["a/songxian.txt"]
+
+
+def test_backend_filters_and_tags(backend: SearchBackend) -> None:
+    by_year = backend.search(SearchQuery(text="政策解读", filters=SearchFilters(year=[2022])))
+    assert [h.source for h in by_year.hits] == ["c/lingqiu.txt"]
+    by_topic = backend.search(SearchQuery(filters=SearchFilters(topic=["政务新媒体"]), facets=["topic"]))
+    assert [h.text[:2] for h in by_topic.hits] == ["二是"]
+    assert ("政务新媒体", 1) in {(b.value, b.count) for b in by_topic.facets["topic"]}
+
+
+def test_backend_highlight_escapes_html(backend: SearchBackend) -> None:
+    result = backend.search(SearchQuery(text="行政诉讼"))
+    assert result.hits[0].highlight.endswith("&lt;script&gt;x&lt;/script&gt;")
+
+
+def test_backend_pages_cover_every_hit_once(backend: SearchBackend) -> None:
+    seen: list[str] = []
+    query = SearchQuery(text="政策解读", page_size=2, sort="year")
+    while True:
+        page = backend.search(query)
+        seen.extend(h.passage_id for h in page.hits)
+        if page.next_page_token is None:
+            break
+        query = query.model_copy(update={"page_token": page.next_page_token})
+    assert len(seen) == len(set(seen)) == 4
+
+
+def test_backend_reindex_is_idempotent_and_delete_removes_everything(backend: SearchBackend) -> None:
+    before = backend.stats()
+    backend.index([build_bundle(REPORTS[0])])  # type: ignore[arg-type]
+    assert (backend.stats().reports, backend.stats().passages) == (before.reports, before.passages)
+    report_id = REPORTS[0].sha256  # type: ignore[attr-defined]
+    assert backend.get_report(report_id) is not None
+    assert backend.report_ids_for_source("a/songxian.txt") == [report_id]
+    assert backend.delete_report(report_id) is True
+    assert backend.get_report(report_id) is None
+    assert backend.search(SearchQuery(text="培训")).total == 0
+    assert backend.delete_report(report_id) is False
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code", "parameter"),
+    [
+        ({"text": '"unbalanced'}, ErrorCode.QUERY_INVALID, "text"),
+        ({"text": "NEAR(a b)"}, ErrorCode.QUERY_INVALID, "text"),
+        ({"text": "*"}, ErrorCode.QUERY_INVALID, "text"),
+        ({"text": '"'}, ErrorCode.QUERY_INVALID, "text"),
+        ({"text": "政策\x00解读"}, ErrorCode.QUERY_INVALID, "text"),
+        ({"text": "解" * 501}, ErrorCode.QUERY_TOO_LONG, "text"),
+        ({"text": ""}, ErrorCode.QUERY_INVALID, "text"),
+        ({"text": "-政策"}, ErrorCode.QUERY_INVALID, "text"),
+        ({"text": "政策", "page_size": 10**9}, ErrorCode.QUERY_INVALID, "page_size"),
+        ({"text": "政策", "page_size": 0}, ErrorCode.QUERY_INVALID, "page_size"),
+        ({"text": "政策", "page_token": "eyJ2IjoxfQ.deadbeef"}, ErrorCode.PAGE_TOKEN_INVALID, "page_token"),
+        ({"text": "政策", "page_token": "' OR 1=1 --"}, ErrorCode.PAGE_TOKEN_INVALID, "page_token"),
+        ({"text": "政策", "filters": {"province": ["\x07"]}}, ErrorCode.QUERY_INVALID, "province"),
+    ],
+)
+def test_backend_refuses_bad_queries_clearly(
+    backend: SearchBackend, kwargs: dict[str, object], code: ErrorCode, parameter: str
+) -> None:
+    with pytest.raises(GovReportError) as caught:
+        _search(backend, **kwargs)
+    assert caught.value.code is code
+    assert caught.value.parameter == parameter
+
+
+def test_backend_refuses_a_token_from_another_query(backend: SearchBackend) -> None:
+    first = backend.search(SearchQuery(text="政策解读", page_size=1))
+    assert first.next_page_token
+    with pytest.raises(GovReportError) as caught:
+        backend.search(SearchQuery(text="复议", page_size=1, page_token=first.next_page_token))
+    assert caught.value.code is ErrorCode.PAGE_TOKEN_INVALID
