@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nlp.schema import Finding, Passage, PassageKind, Report, Section, SectionKey, Span, Table
+from nlp.schema import Finding, Passage, PassageKind, Report, SectionKey, Span, Table
 
 __all__ = [
     "PassageDoc",
@@ -25,8 +25,6 @@ __all__ = [
     "table_values",
 ]
 
-# Sections whose prose is split by paragraph; section 五 keeps the extractor's problem/improvement split.
-_PARAGRAPH_SEPARATOR = "\n"
 
 
 class _Doc(BaseModel):
@@ -133,31 +131,6 @@ def passage_flags(span: Span, findings: Sequence[Finding], *, report_level: Sequ
     return sorted(set(report_level) | rules)
 
 
-def _paragraph_spans(section: Section) -> Iterable[tuple[str, Span]]:
-    """Split a section body by line when the extractor gave no passages; spans stay approximate
-    to the section (offsets inside the body are found by search to keep them honest)."""
-    cursor = 0
-    for paragraph in section.text.split(_PARAGRAPH_SEPARATOR):
-        text = paragraph.strip()
-        offset = section.text.find(paragraph, cursor)
-        cursor = offset + len(paragraph)
-        if not text:
-            continue
-        line = section.span.line + section.text.count("\n", 0, max(offset, 0))
-        start = section.span.end - len(section.text) + max(offset, 0)
-        yield text, Span(start=max(start, 0), end=max(start, 0) + len(paragraph), line=line, end_line=line)
-
-
-def _section_passages(section: Section) -> list[Passage]:
-    if section.passages:
-        return section.passages
-    if section.key in ("applications", "review_litigation", "active_disclosure") and "\t" in section.text:
-        # Table sections: keep only prose lines, not rendered table rows.
-        lines = [(t, s) for t, s in _paragraph_spans(section) if "\t" not in t]
-        return [Passage(kind="other", text=t, span=s) for t, s in lines]
-    return [Passage(kind="other", text=t, span=s) for t, s in _paragraph_spans(section)]
-
-
 def _passage_id(report_id: str, ordinal: int, text: str) -> str:
     digest = hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
     return f"{report_id[:16]}-{ordinal:04d}-{digest}"
@@ -219,7 +192,7 @@ def build_bundle(
     """The report document and one document per passage. `topics_of(text) -> list[str]` tags passages
     (pass `nlp.topics.topics_for`); without it passages carry no topics."""
     flags = report_flags(findings)
-    pairs = [(s.key, p) for s in report.sections for p in _section_passages(s)]
+    pairs = [(s.key, p) for s in report.sections for p in s.passages]
     doc = _report_doc(report, findings, flags=flags, n_passages=len(pairs))
     passages: list[PassageDoc] = []
     for ordinal, (section, passage) in enumerate(pairs):
