@@ -25,7 +25,9 @@ def _docx_bytes() -> bytes:
     table.cell(1, 2).text = "自然人"
     table.cell(1, 3).text = "总计"
     table.cell(2, 0).merge(table.cell(3, 0)).text = "三、本年度办理结果"
-    for row, (label, a, b) in enumerate([("（一）予以公开", "5", "5"), ("（二）部分公开", "0", "0")], start=2):
+    for row, (label, a, b) in enumerate(
+        [("（一）予以公开", "5", "5"), ("（二）部分公开", "0", "0")], start=2
+    ):
         table.cell(row, 1).text = label
         table.cell(row, 2).text = a
         table.cell(row, 3).text = b

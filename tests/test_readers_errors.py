@@ -59,7 +59,11 @@ def _assert_read_error(path: Path, code: ErrorCode, *, settings: Settings | None
         ("scan.pdf", _image_only_pdf, ErrorCode.READ_OCR_NEEDED),
         ("blank.pdf", _blank_page_pdf, ErrorCode.READ_OCR_NEEDED),
         ("locked.pdf", _encrypted_pdf, ErrorCode.READ_ENCRYPTED),
-        ("truncated.pdf", lambda: HONGZE.read_bytes()[: len(HONGZE.read_bytes()) // 3], ErrorCode.READ_CORRUPT),
+        (
+            "truncated.pdf",
+            lambda: HONGZE.read_bytes()[: len(HONGZE.read_bytes()) // 3],
+            ErrorCode.READ_CORRUPT,
+        ),
         ("junk.pdf", lambda: b"%PDF-1.4\n" + bytes(range(256)) * 8, ErrorCode.READ_CORRUPT),
         ("notpdf.pdf", lambda: b"just some text", ErrorCode.READ_CORRUPT),
         ("empty.pdf", lambda: b"", ErrorCode.READ_EMPTY),
@@ -70,7 +74,9 @@ def _assert_read_error(path: Path, code: ErrorCode, *, settings: Settings | None
         ("sheet.xlsx", lambda: b"PK\x03\x04", ErrorCode.READ_UNSUPPORTED),
     ],
 )
-def test_readers_errors_bad_file_gives_code_and_names_it(tmp_path: Path, name: str, make, code: ErrorCode) -> None:  # noqa: ANN001
+def test_readers_errors_bad_file_gives_code_and_names_it(
+    tmp_path: Path, name: str, make, code: ErrorCode
+) -> None:
     path = tmp_path / name
     path.write_bytes(make())
     _assert_read_error(path, code)

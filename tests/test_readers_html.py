@@ -19,18 +19,21 @@ PAGE = """<!DOCTYPE html>
   <h1 class="article-title">某县2023年政府信息公开工作年度报告</h1>
   <div class="share-bar">分享到：微信 微博</div>
   <div id="zoom" class="TRS_Editor">
-    <p>　　本报告由某县人民政府办公室编制。报告中所列数据统计期限自2023年1月1日起至2023年12月31日止。如对本报告有疑问，请联系某县人民政府办公室。</p>
+    <p>　　本报告由某县人民政府办公室编制。报告中所列数据统计期限自2023年1月1日起
+    至2023年12月31日止。如对本报告有疑问，请联系某县人民政府办公室。</p>
     <p><strong>一、总体情况</strong></p>
     <p>　　2023年，全县共收到政府信息公开申请9件，
        办结9件。</p>
     <p>三、收到和处理政府信息公开申请情况</p>
     <table border="1">
-      <tr><td rowspan="3" colspan="3">（本列数据的勾稽关系为：第一项加第二项之和，<br>等于第三项加第四项之和）</td>
+      <tr><td rowspan="3" colspan="3">
+          （本列数据的勾稽关系为：第一项加第二项之和，<br>等于第三项加第四项之和）</td>
           <td colspan="3">申请人情况</td></tr>
       <tr><td rowspan="2">自然人</td><td colspan="2">法人或其他组织</td></tr>
       <tr><td>商业<br>企业</td><td><p>科研</p><p>机构</p></td></tr>
       <tr><td colspan="3">一、本年新收政府信息公开申请数量</td><td>9</td><td>0</td><td>0</td></tr>
-      <tr><td rowspan="2">三、本年度办理结果</td><td colspan="2">（一）予以公开</td><td>5</td><td>0</td><td>0</td></tr>
+      <tr><td rowspan="2">三、本年度办理结果</td><td colspan="2">（一）予以公开</td>
+          <td>5</td><td>0</td><td>0</td></tr>
       <tr><td>（三）不予公开</td><td>1.属于国家秘密</td><td>1</td><td></td><td>/</td></tr>
     </table>
     <p>五、存在的主要问题及改进情况</p>

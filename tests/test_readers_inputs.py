@@ -24,11 +24,18 @@ def test_readers_inputs_directory_recursive_sorted_supported_only(tmp_path: Path
 
 def test_readers_inputs_mixed_files_globs_and_missing(tmp_path: Path) -> None:
     _tree(tmp_path)
-    inputs = [str(tmp_path / "c.docx"), str(tmp_path / "*.md"), str(tmp_path / "nope.pdf"), str(tmp_path / "*.zzz")]
+    inputs = [
+        str(tmp_path / "c.docx"),
+        str(tmp_path / "*.md"),
+        str(tmp_path / "nope.pdf"),
+        str(tmp_path / "*.zzz"),
+    ]
     files, problems = expand_inputs(inputs)
     assert [p.name for p in files] == ["c.docx", "d.md"]
     assert [p.code for p in problems] == [ErrorCode.READ_NOT_FOUND.value] * 2
-    assert str(tmp_path / "nope.pdf") in problems[0].message and problems[0].source == str(tmp_path / "nope.pdf")
+    assert str(tmp_path / "nope.pdf") in problems[0].message and problems[0].source == str(
+        tmp_path / "nope.pdf"
+    )
     assert str(tmp_path / "*.zzz") in problems[1].message
 
 

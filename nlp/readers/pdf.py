@@ -93,9 +93,9 @@ def _closed_outline(table: Any, edges: Sequence[Mapping[str, Any]]) -> Box:
     """The table's box grown to where its vertical rules run: a page break leaves the outline open."""
     x0, top, x1, bottom = table.bbox
     for edge in edges:
-        if edge["orientation"] == "v" and x0 - 2 <= edge["x0"] <= x1 + 2:
-            if edge["bottom"] >= top - 2 and edge["top"] <= bottom + 2:
-                top, bottom = min(top, edge["top"]), max(bottom, edge["bottom"])
+        beside = edge["orientation"] == "v" and x0 - 2 <= edge["x0"] <= x1 + 2
+        if beside and edge["bottom"] >= top - 2 and edge["top"] <= bottom + 2:
+            top, bottom = min(top, edge["top"]), max(bottom, edge["bottom"])
     return x0, top, x1, bottom
 
 
@@ -146,7 +146,10 @@ def _cell_text(box: Box, ys: list[float], chars: list[Mapping[str, Any]]) -> str
 
 
 def _pdf_table(table: Any, number: int, ys: list[float], chars: list[Mapping[str, Any]]) -> PdfTable:
-    cells = [PdfCell(*box, text=_cell_text(box, ys, chars), page=number) for box in table.cells]
+    cells = [
+        PdfCell(x0=b[0], top=b[1], x1=b[2], bottom=b[3], text=_cell_text(b, ys, chars), page=number)
+        for b in table.cells
+    ]
     x0, top, x1, bottom = table.bbox
     return PdfTable(cells=cells, x0=x0, top=top, x1=x1, bottom=bottom, page=number)
 

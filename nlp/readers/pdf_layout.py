@@ -12,6 +12,7 @@ import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Any, TypeVar
 
 from nlp.readers.common import collapse_cjk_spaces, join_fragments
@@ -84,7 +85,7 @@ def _group_rows(words: Sequence[PdfWord]) -> list[list[PdfWord]]:
 def _row_text(row: Sequence[PdfWord]) -> str:
     ordered = sorted(row, key=lambda w: w.x0)
     text = ordered[0].text
-    for prev, word in zip(ordered, ordered[1:], strict=False):
+    for prev, word in pairwise(ordered):
         text += (" " if word.x0 - prev.x1 > 0.15 * word.size else "") + word.text
     return collapse_cjk_spaces(text).strip()
 

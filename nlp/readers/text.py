@@ -1,10 +1,10 @@
 """Plain text and Markdown in any common encoding; line numbers stay the file's line numbers.
 
-Decoding order: a byte-order mark decides; then strict UTF-8; then charset-normalizer's best guess
-(GBK-family guesses decode as GB18030, their superset), except that GB18030 goes first when the guess
-is another East Asian codec or rests on too few bytes (configs/readers.yaml). Binary junk is refused rather than decoded
-into mojibake. A Markdown pipe table becomes a grid (its `|---|` rule line stays, empty, so line
-numbers do not shift).
+Decoding order: a byte-order mark decides; then strict UTF-8; then charset-normalizer's best
+guess (GBK-family guesses decode as GB18030, their superset), except that GB18030 goes first when
+the guess is another East Asian codec or rests on too few bytes (configs/readers.yaml). Binary
+junk is refused rather than decoded into mojibake. A Markdown pipe table becomes a grid (its
+`|---|` rule line stays, empty, so line numbers do not shift).
 """
 
 from __future__ import annotations
