@@ -30,7 +30,11 @@ def _parse(data: dict[str, object]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     parsed: list[tuple[str, tuple[str, ...]]] = []
     for name, entry in topics.items():
         keywords = entry.get("keywords") if isinstance(entry, dict) else None
-        if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
+        if (
+            not isinstance(keywords, list)
+            or not keywords
+            or not all(isinstance(k, str) and k.strip() for k in keywords)
+        ):
             message = f"{_CONFIG}: topic {name!r} needs a list of keywords"
             raise GovReportError(ErrorCode.CONFIG_INVALID, message)
         parsed.append((str(name), tuple(_normalise(k) for k in keywords)))
