@@ -95,12 +95,26 @@ def _problem_finding(problem: Problem, *, source: str) -> Finding:
         )
     return make_finding(
         rule,
-        message_zh=f"{title_zh}{where_zh}：{problem.message}",
+        message_zh=f"{title_zh}{where_zh}。{_detail_zh(problem)}",
         message_en=f"{problem.message}{where_en}",
         source=problem.source or source,
         cells=cells,
         detail={"code": problem.code, "line": problem.line, "page": problem.page, **problem.detail},
     )
+
+
+def _detail_zh(problem: Problem) -> str:
+    """The problem's particulars in Chinese, where the detail carries them (cell counts, placed cells)."""
+    printed, columns = problem.detail.get("printed"), problem.detail.get("columns")
+    if not isinstance(printed, list) or not isinstance(columns, list):
+        return ""
+    text = f"印有 {len(printed)} 个数值（{' '.join(map(str, printed))}），模板有 {len(columns)} 列。"
+    ambiguous = problem.detail.get("ambiguous")
+    if isinstance(ambiguous, list) and ambiguous:
+        text += f"无法确定的单元格：{'、'.join(map(str, ambiguous))}，涉及它们的勾稽关系不予核对。"
+    elif isinstance(ambiguous, list):
+        text += "各种一致的读法给出相同的单元格，整行可确定。"
+    return text
 
 
 def _where(problem: Problem) -> tuple[str, str]:
