@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from nlp.errors import ErrorCode, GovReportError
-from nlp.readers import read_bytes
+from nlp.readers import read_bytes, read_path
 from nlp.readers.common import grid_rows
 
 PAGE = """<!DOCTYPE html>
@@ -111,3 +113,19 @@ def test_readers_html_without_text_is_empty() -> None:
         read_bytes(b"<html><body><script>x()</script></body></html>", source="e.html", suffix=".html")
     assert info.value.code == ErrorCode.READ_EMPTY
     assert "e.html" in str(info.value)
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "readers"
+
+
+def test_readers_html_gbk_page_without_meta_layout_table_and_chrome() -> None:
+    doc = read_path(FIXTURES / "gbk_no_meta.html")
+    assert doc.encoding == "gb18030"
+    text = doc.text
+    for chrome in ["首页", "热点专题", "版权所有"]:
+        assert chrome not in text
+    assert text.splitlines()[0] == "某区2022年政府信息公开工作年度报告"
+    [table] = [b for b in doc.blocks if b.kind == "table"]
+    assert table.grid is not None and (table.grid.n_rows, table.grid.n_cols) == (4, 15)
+    assert doc.lines[table.last_line - 1].text == "\t".join(["1", "0", "0", "0", "1"] + ["0"] * 10)
+    assert doc.lines[table.first_line].text.split("\t")[5] == "未经复议直接起诉"

@@ -222,3 +222,14 @@ def test_readers_layout_table_grid_recovers_grid_from_boxes(
         (c.text, c.rowspan, c.colspan) for c in grid.cells
     }
     assert pages == [1] * grid.n_rows
+
+
+def test_readers_layout_unruled_table_row_keeps_numbers_apart_and_unjoined() -> None:
+    label = PdfWord("一、本年新收政府信息公开申请数量", 80, 300, 100, 112)
+    values = [PdfWord(v, 320 + 30 * i, 330 + 30 * i, 100, 112) for i, v in enumerate(["21", "0", "0", "21"])]
+    [row] = lines_from_words([label, *values], page=1)
+    assert row.text == "一、本年新收政府信息公开申请数量 21 0 0 21"
+    margins = Margins(left=80, right=430, size=12)
+    second = PdfLine("二、上年结转政府信息公开申请数量 0 0 0 0", 80, 430, 120, 132, 1, 2, 12)
+    out = reflow([row, second], margins=margins, config=CONFIG)
+    assert len(out) == 2

@@ -99,3 +99,15 @@ def test_readers_text_roundtrips_any_encoding(lines: list[str]) -> None:
         doc = read_bytes(text.encode(encoding), source="p.txt", suffix=".txt")
         assert doc.text == text
         assert [ln.source_line for ln in doc.lines] == list(range(1, len(lines) + 1))
+
+
+@pytest.mark.parametrize(("name", "encoding"), [("utf16_bom.txt", "utf-16-le"), ("gb18030.txt", "gb18030")])
+def test_readers_text_fixture_files_on_disk(name: str, encoding: str) -> None:
+    doc = read_path(Path(__file__).resolve().parent / "fixtures" / "readers" / name)
+    assert doc.encoding == encoding
+    assert [ln.text for ln in doc.lines][:4] == [
+        "某县2021年政府信息公开工作年度报告",
+        "",
+        "一、总体情况",
+        "全年收到政府信息公开申请三件。",
+    ]

@@ -21,6 +21,7 @@ __all__ = [
     "DocumentBuilder",
     "clean_cell_text",
     "collapse_cjk_spaces",
+    "collapse_inner_cjk_spaces",
     "grid_from_cells",
     "grid_rows",
     "is_numeric_text",
@@ -35,6 +36,7 @@ _CJK = (
     r"\u2014\u2018\u2019\u201c\u201d\u2026\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 )
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t\u3000\u00a0]+|[ \t\u3000\u00a0]+(?=[{_CJK}])")
+_INNER_CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \u3000\u00a0]+(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \t\u3000\u00a0\r\n\f\v]+")
 _ASCII_WORD_END = re.compile(r"[A-Za-z0-9%)\].,;:!?]$")
 _ASCII_WORD_START = re.compile(r"^[A-Za-z0-9(\[]")
@@ -53,6 +55,11 @@ def sha256_of(data: bytes) -> str:
 def collapse_cjk_spaces(text: str) -> str:
     """Drop the spaces a layout engine puts next to Chinese characters ("2023 年" → "2023年")."""
     return _CJK_SPACE.sub("", text)
+
+
+def collapse_inner_cjk_spaces(text: str) -> str:
+    """Drop spaces only between two Chinese characters (a table row keeps "数量 21 0 0" apart)."""
+    return _INNER_CJK_SPACE.sub("", text)
 
 
 def join_fragments(parts: Iterable[str]) -> str:

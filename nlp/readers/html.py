@@ -79,9 +79,10 @@ def _own_text_len(element: Tag) -> int:
 def _content_root(soup: BeautifulSoup, config: Mapping[str, Any]) -> Tag:
     minimum = int(config.get("min_body_chars", 200))
     for selector in config.get("content_selectors", []):
-        for element in soup.select(selector):
-            if _text_len(element) >= minimum:
-                return element
+        matches = soup.select(selector)
+        best = max(matches, key=_text_len, default=None)
+        if best is not None and _text_len(best) >= minimum:
+            return best
     body = soup.body or soup
     return _densest(body) if _text_len(body) else body
 

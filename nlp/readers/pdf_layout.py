@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any, TypeVar
 
-from nlp.readers.common import collapse_cjk_spaces, join_fragments
+from nlp.readers.common import collapse_cjk_spaces, collapse_inner_cjk_spaces, is_numeric_text, join_fragments
 
 T = TypeVar("T")
 
@@ -25,6 +25,7 @@ __all__ = [
     "PdfLine",
     "PdfWord",
     "drop_furniture",
+    "is_tabular",
     "layout_margins",
     "lines_from_words",
     "reflow",
@@ -82,12 +83,19 @@ def _group_rows(words: Sequence[PdfWord]) -> list[list[PdfWord]]:
     return rows
 
 
+def is_tabular(text: str) -> bool:
+    """A row of a table printed without rules: three or more numbers standing apart."""
+    return sum(1 for token in text.split() if is_numeric_text(token)) >= 3
+
+
 def _row_text(row: Sequence[PdfWord]) -> str:
     ordered = sorted(row, key=lambda w: w.x0)
     text = ordered[0].text
     for prev, word in pairwise(ordered):
         text += (" " if word.x0 - prev.x1 > 0.15 * word.size else "") + word.text
-    return collapse_cjk_spaces(text).strip()
+    # prose loses the spaces justification put around Chinese ("2023 年"); a table row keeps its
+    # numbers apart from its label
+    return (collapse_inner_cjk_spaces(text) if is_tabular(text) else collapse_cjk_spaces(text)).strip()
 
 
 def lines_from_words(words: Sequence[PdfWord], *, page: int) -> list[PdfLine]:
@@ -224,6 +232,8 @@ def layout_margins(lines: Sequence[PdfLine]) -> Margins | None:
 
 def _continues(prev: PdfLine, line: PdfLine, margins: Margins, config: Mapping[str, Any]) -> bool:
     """Whether `line` carries on the paragraph `prev` is in (a hard wrap, not a new paragraph)."""
+    if is_tabular(prev.text) or is_tabular(line.text):
+        return False
     if line.x0 > margins.left + float(config.get("indent_chars", 0.8)) * margins.size:
         return False
     if prev.x1 < margins.right - float(config.get("full_line_slack_chars", 1.5)) * margins.size:
