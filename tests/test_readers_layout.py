@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from nlp.errors import ErrorCode, GovReportError
 from nlp.readers.common import readers_config, render_grid
+from nlp.readers.pdf import _check_unmapped, _Page
 from nlp.readers.pdf_layout import (
     Margins,
     Paragraph,
@@ -233,3 +236,11 @@ def test_readers_layout_unruled_table_row_keeps_numbers_apart_and_unjoined() -> 
     second = PdfLine("二、上年结转政府信息公开申请数量 0 0 0 0", 80, 430, 120, 132, 1, 2, 12)
     out = reflow([row, second], margins=margins, config=CONFIG)
     assert len(out) == 2
+
+
+def test_readers_layout_unmapped_font_text_layer_needs_ocr() -> None:
+    pages = [_Page(number=1, height=842, lines=[], tables=[], chars=100, images=0, unmapped=80)]
+    with pytest.raises(GovReportError) as info:
+        _check_unmapped(pages, "cid.pdf", CONFIG)
+    assert info.value.code == ErrorCode.READ_OCR_NEEDED and "cid.pdf" in str(info.value)
+    _check_unmapped([_Page(1, 842, [], [], 100, 0, 5)], "ok.pdf", CONFIG)  # a few odd glyphs are fine

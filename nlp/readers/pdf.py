@@ -50,6 +50,7 @@ class _Page:
     tables: list[PdfTable]
     chars: int
     images: int
+    unmapped: int = 0  # characters printed as "(cid:N)": a font without a Unicode mapping
 
 
 # --- opening --------------------------------------------------------------------------------------
@@ -180,7 +181,8 @@ def _read_page(page: Page, number: int, config: Mapping[str, Any]) -> _Page:
     tables = [_pdf_table(t, number, ys, chars) for t in found]
     boxes = [t.bbox for t in found]
     lines = _page_lines(page, number, boxes, config)
-    return _Page(number, float(page.height), lines, tables, len(page.chars), len(page.images))
+    unmapped = sum(1 for ch in page.chars if str(ch.get("text", "")).startswith("(cid:"))
+    return _Page(number, float(page.height), lines, tables, len(page.chars), len(page.images), unmapped)
 
 
 # --- the document ---------------------------------------------------------------------------------
@@ -221,7 +223,21 @@ def _join_across_pages(pages: Sequence[_Page], config: Mapping[str, Any]) -> lis
     return items
 
 
+def _check_unmapped(pages: Sequence[_Page], source: str, config: Mapping[str, Any]) -> None:
+    """A text layer whose characters have no Unicode mapping reads as "(cid:123)": as good as none."""
+    chars = sum(p.chars for p in pages)
+    unmapped = sum(p.unmapped for p in pages)
+    if chars and unmapped / chars > float(config.get("max_unmapped_share", 0.3)):
+        raise GovReportError(
+            ErrorCode.READ_OCR_NEEDED,
+            f"{unmapped} of {chars} characters have no Unicode mapping (embedded font without ToUnicode):"
+            " OCR the rendered pages",
+            source=source,
+        )
+
+
 def _ocr_problems(pages: Sequence[_Page], source: str, config: Mapping[str, Any]) -> list[Any]:
+    _check_unmapped(pages, source, config)
     minimum = int(config.get("min_chars_per_page", 10))
     scanned = [p for p in pages if p.chars < minimum and p.images]
     if pages and all(p.chars < minimum for p in pages):
