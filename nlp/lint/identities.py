@@ -20,6 +20,7 @@ __all__ = [
     "REVIEW_GROUPS",
     "Evaluated",
     "Identity",
+    "Number",
     "Ref",
     "all_identities",
     "applications_identities",
