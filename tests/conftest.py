@@ -12,27 +12,20 @@ SEEDS_DIR = ROOT / "samples" / "seeds"
 
 @pytest.fixture(scope="session")
 def seeded_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir whose embedded (SQLite) index holds the five seed reports, built once per session
-    the way ingest does: extract → lint (no claims, to keep spaCy out) → bundle with topics → index."""
-    from indexer.backends.sqlite import SqliteBackend
-    from indexer.documents import build_bundle
-    from nlp.extract import extract_path
-    from nlp.lint import check_report
+    """A data dir whose embedded (SQLite) index holds the five seed reports, ingested once per session
+    through search_api.ingest (extract, check, index) exactly as `govreport ingest` would."""
+    from indexer.backends import open_backend
     from nlp.settings import Settings
-    from nlp.topics import topics_for
+    from search_api.ingest import ingest_paths
 
     data_dir = tmp_path_factory.mktemp("seeded_data")
-    bundles = []
-    for path in sorted(SEEDS_DIR.glob("*.txt")):
-        report = extract_path(path)
-        findings = check_report(report, with_claims=False).findings
-        bundles.append(build_bundle(report, findings, topics_of=topics_for))
-    backend = SqliteBackend.from_settings(Settings(data_dir=data_dir, backend="sqlite"))
+    settings = Settings(data_dir=data_dir, backend="sqlite")
+    backend = open_backend(settings)
     try:
-        outcome = backend.index(bundles)
+        summary = ingest_paths(sorted(SEEDS_DIR.glob("*.txt")), backend=backend, settings=settings)
     finally:
         backend.close()
-    assert not outcome.failed, outcome.failed
+    assert not summary.failed and summary.indexed == 5, summary.to_dict()
     return data_dir
 
 
