@@ -7,10 +7,13 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 
 from nlp.errors import ErrorCode, GovReportError
 from nlp.readers import read_bytes, read_path
 from nlp.readers.common import grid_rows
+from nlp.readers.docx_numbering import chinese_numeral
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "samples" / "real" / "template_2021_blank.docx"
 
@@ -94,3 +97,50 @@ def test_readers_docx_bad_files(raw: bytes, code: ErrorCode) -> None:
         read_bytes(raw, source="x/bad.docx", suffix=".docx")
     assert info.value.code == code
     assert "x/bad.docx" in str(info.value)
+
+
+def _numbered_docx() -> bytes:
+    """Headings numbered by Word (一、 and （一）), not typed: the numbers live in numbering.xml."""
+    document = docx.Document()
+    root = document.part.numbering_part.element
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="（%2）"/></w:lvl>'
+        "</w:abstractNum>"
+    )
+    root.insert(0, abstract)
+    root.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for text, level in [
+        ("总体情况", 0),
+        ("主动公开情况", 1),
+        ("依申请公开情况", 1),
+        ("主动公开政府信息情况", 0),
+    ]:
+        paragraph = document.add_paragraph(text)
+        num_pr = parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'
+        )
+        paragraph._p.get_or_add_pPr().append(num_pr)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_readers_docx_word_numbering_rendered_into_headings() -> None:
+    doc = read_bytes(_numbered_docx(), source="numbered.docx", suffix=".docx")
+    assert [line.text for line in doc.lines] == [
+        "一、总体情况",
+        "（一）主动公开情况",
+        "（二）依申请公开情况",
+        "二、主动公开政府信息情况",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("n", "text"), [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (105, "一百零五"), (110, "一百一十")]
+)
+def test_readers_docx_chinese_numeral(n: int, text: str) -> None:
+    assert chinese_numeral(n) == text

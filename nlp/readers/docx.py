@@ -2,7 +2,8 @@
 
 python-docx repeats a merged cell's text in every grid position it covers; reading the underlying
 <w:tc> elements (gridSpan for columns, vMerge for rows, gridBefore for rows that start late) gives
-each merged cell once, at its top-left position, with its real rowspan and colspan.
+each merged cell once, at its top-left position, with its real rowspan and colspan. Numbers Word
+generates for list paragraphs (一、 （一） 1.) are rendered into the text (docx_numbering).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from docx.oxml.text.paragraph import CT_P
 
 from nlp.errors import ErrorCode, GovReportError
 from nlp.readers.common import DocumentBuilder, clean_cell_text, grid_from_cells
+from nlp.readers.docx_numbering import Numbering
 from nlp.schema import Grid, GridCell, SourceDocument
 
 __all__ = ["docx_table_grid", "read_docx"]
@@ -110,10 +112,13 @@ def _open(data: bytes, source: str) -> Any:
 
 def read_docx(data: bytes, *, source: str) -> SourceDocument:
     document = _open(data, source)
+    numbering = Numbering.of(document)
     builder = DocumentBuilder()
     for item in _body_items(document.element.body):
         if isinstance(item, CT_Tbl):
             builder.add_table(docx_table_grid(item))
-        else:
-            builder.add_paragraph(_paragraph_text(item).strip())
+            continue
+        text = _paragraph_text(item).strip()
+        if text:  # an empty numbered paragraph prints its number but says nothing
+            builder.add_paragraph(numbering.label(item) + text)
     return builder.build(source=source, data=data, media_type=MEDIA_TYPE)
