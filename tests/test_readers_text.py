@@ -111,3 +111,20 @@ def test_readers_text_fixture_files_on_disk(name: str, encoding: str) -> None:
         "一、总体情况",
         "全年收到政府信息公开申请三件。",
     ]
+
+
+def test_readers_text_markdown_marks_dropped_line_numbers_kept() -> None:
+    md = "# 某县2023年政府信息公开工作年度报告\n\n## **一、总体情况**\n> 全年收到申请 **9** 件。"
+    doc = read_bytes(md.encode(), source="r.md", suffix=".md")
+    assert [ln.text for ln in doc.lines] == [
+        "某县2023年政府信息公开工作年度报告",
+        "",
+        "一、总体情况",
+        "全年收到申请 9 件。",
+    ]
+    assert doc.media_type == "text/markdown"
+
+
+def test_readers_text_form_feed_of_pdftotext_dropped() -> None:
+    doc = read_bytes("第一页\n\f二、主动公开政府信息情况\n".encode(), source="p.txt", suffix=".txt")
+    assert [ln.text for ln in doc.lines][:2] == ["第一页", "二、主动公开政府信息情况"]

@@ -156,6 +156,15 @@ def _add_md_table(builder: DocumentBuilder, lines: list[str], start: int, end: i
     builder.add_table(grid_from_cells(cells), source_line=start + 1)
 
 
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def _md_plain(line: str) -> str:
+    """A Markdown line as the report's text: heading marks, quote marks and bold dropped."""
+    return _MD_EMPHASIS.sub(r"\2", _MD_HEADING.sub("", line)).rstrip("# ").rstrip() if line.strip() else line
+
+
 def _split_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
@@ -173,7 +182,8 @@ def read_text(
             _add_md_table(builder, lines, index, end)
             index = end
             continue
-        _add_text_line(builder, lines[index], index + 1)
+        line = _md_plain(lines[index]) if markdown else lines[index]
+        _add_text_line(builder, line.replace("\f", ""), index + 1)  # \f: pdftotext's page break
         index += 1
     media_type = "text/markdown" if markdown else "text/plain"
     return builder.build(source=source, data=data, media_type=media_type, encoding=encoding)
