@@ -157,7 +157,7 @@ def commitment_cues(text: str, *, config: CompareConfig) -> list[str]:
 
 
 def _headline(text: str, *, config: CompareConfig) -> str:
-    body = strip_marker(light_normalise(text), config=config)
+    body = strip_marker("".join(text.split()), config=config)
     return _CLAUSE_END.split(body, maxsplit=1)[0].strip("，,、：: ")
 
 
@@ -284,7 +284,7 @@ def _classify(corpus: _Corpus, i: int, j: int, *, config: CompareConfig) -> tupl
 def _match(corpus: _Corpus, i: int, j: int, score: float, *, config: CompareConfig) -> Match:
     a, b, kind = _classify(corpus, i, j, config=config)
     common = kind == "common_phrase"
-    texts = [strip_marker(light_normalise(corpus.located[k].passage.text), config=config) for k in (a, b)]
+    texts = [strip_marker("".join(corpus.located[k].passage.text.split()), config=config) for k in (a, b)]
     return Match(
         kind=kind,
         score=round(score, 1),

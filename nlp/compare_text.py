@@ -97,8 +97,10 @@ def score_normalised(a: str, b: str) -> float:
 
 def shared_text(a: str, b: str, *, min_run: int = 4) -> str:
     """The runs of `a` that `b` repeats (an optimal alignment's matching blocks of at least `min_run`
-    characters, in order), joined by …; the evidence printed with a match. Inputs as shown to people
-    (light-normalised, markers stripped)."""
-    blocks = Indel.opcodes(a, b).as_matching_blocks()
-    runs = [a[block.a : block.a + block.size] for block in blocks if block.size >= min_run]
-    return "…".join(runs)
+    characters, in order), joined by …; the evidence printed with a match. Aligned after NFKC (，= ,)
+    but shown as `a` printed them, white space removed."""
+    shown = "".join(a.split())
+    aligned_a, aligned_b = light_normalise(a), light_normalise(b)
+    source = shown if len(shown) == len(aligned_a) else aligned_a
+    blocks = Indel.opcodes(aligned_a, aligned_b).as_matching_blocks()
+    return "…".join(source[m.a : m.a + m.size] for m in blocks if m.size >= min_run)
