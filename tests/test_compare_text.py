@@ -51,11 +51,32 @@ def test_compare_normalise_cases(text: str, names: tuple[str, ...], expected: st
     ("a", "names_a", "b", "names_b", "low", "high"),
     [
         # year changed
-        ("一是2022年完成清单化管理，动态更新保障。", (), "一是2023年完成清单化管理，动态更新保障。", (), 100, 100),
+        (
+            "一是2022年完成清单化管理，动态更新保障。",
+            (),
+            "一是2023年完成清单化管理，动态更新保障。",
+            (),
+            100,
+            100,
+        ),
         # body and place swapped by a neighbour
-        ("灵丘县人民政府办公室组织灵丘全县培训", LINGQIU, "广灵县人民政府办公室组织广灵全县培训", GUANGLING, 100, 100),
+        (
+            "灵丘县人民政府办公室组织灵丘全县培训",
+            LINGQIU,
+            "广灵县人民政府办公室组织广灵全县培训",
+            GUANGLING,
+            100,
+            100,
+        ),
         # markers and punctuation
-        ("一是严格落实政策解读“三同步”要求，丰富解读形式。", (), "（一）严格落实政策解读三同步要求,丰富解读形式", (), 100, 100),
+        (
+            "一是严格落实政策解读“三同步”要求，丰富解读形式。",
+            (),
+            "（一）严格落实政策解读三同步要求,丰富解读形式",
+            (),
+            100,
+            100,
+        ),
         # one word edited in a long passage
         (
             "三是定期开展直插基层办事人员的政务公开专题培训，多形式组织沟通交流，提升工作人员政务公开能力。",
@@ -75,7 +96,14 @@ def test_compare_normalise_cases(text: str, names: tuple[str, ...], expected: st
             50,
         ),
         # unrelated problems of two real reports
-        ("一是信息公开质量有待提升；", (), "三是人员稳定性有待进一步加强。个别单位负责人员岗位变动较频繁", (), 0, 40),
+        (
+            "一是信息公开质量有待提升；",
+            (),
+            "三是人员稳定性有待进一步加强。个别单位负责人员岗位变动较频繁",
+            (),
+            0,
+            40,
+        ),
     ],
 )
 def test_compare_score_cases(
@@ -92,10 +120,18 @@ def test_compare_score_cases(
 @pytest.mark.parametrize(
     ("a", "b", "expected"),
     [
-        ("提升信息公开质量，实行清单化管理", "提升信息公开质量，实行清单管理", "提升信息公开质量，实行清单…管理"),
+        (
+            "提升信息公开质量，实行清单化管理",
+            "提升信息公开质量，实行清单管理",
+            "提升信息公开质量，实行清单…管理",
+        ),
         ("加强培训", "完全不同的句子", ""),
         ("加强 业务 培训和队伍建设", "加强业务培训和队伍建设", "加强业务培训和队伍建设"),
-        ("严格落实，丰富形式", "严格落实,丰富形式", "严格落实，丰富形式"),  # aligned after NFKC, shown as printed
+        (
+            "严格落实，丰富形式",
+            "严格落实,丰富形式",
+            "严格落实，丰富形式",
+        ),  # aligned after NFKC, shown as printed
     ],
 )
 def test_compare_shared_text_cases(a: str, b: str, expected: str) -> None:
@@ -126,7 +162,9 @@ _NOISE = st.text(alphabet=" ，。；、,.\u3000“”", max_size=3)
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(_HAN, _NOISE), min_size=1, max_size=6), st.integers(1990, 2099))
-def test_compare_normalise_ignores_punctuation_spaces_and_years(parts: list[tuple[str, str]], year: int) -> None:
+def test_compare_normalise_ignores_punctuation_spaces_and_years(
+    parts: list[tuple[str, str]], year: int
+) -> None:
     plain = "".join(word for word, _ in parts)
     noisy = "".join(word + noise for word, noise in parts)
     assert _norm(f"甲{plain}{year}年") == _norm(f"甲{noisy}{year + 1}年")
