@@ -93,8 +93,8 @@ def test_compare_problems_and_all_kinds(seeds: list[Report], variants: dict[str,
     problems = find_matches([lingqiu, variants["lingqiu_2023"]], kind="problem")
     assert {m.a.passage_kind for m in problems} == {"problem"}
     # 信息公开质量有待提升 is little more than a stock phrase: template language, ranked below the copies
-    assert [(m.a.marker, m.kind) for m in problems] == [("二是", "copied_prev_year"), ("三是", "copied_prev_year"),
-                                                         ("一是", "common_phrase")]  # fmt: skip
+    expected = [("二是", "copied_prev_year"), ("三是", "copied_prev_year"), ("一是", "common_phrase")]
+    assert [(m.a.marker, m.kind) for m in problems] == expected
     assert problems[-1].weight == CONFIG.common_weight
     everything = find_matches([lingqiu, variants["lingqiu_2023"]], kind="all")
     assert {m.a.passage_kind for m in everything} == {"problem", "improvement", "other"}  # lead-ins too
@@ -227,8 +227,10 @@ def test_compare_commitments_of_lingqiu(seeds: list[Report]) -> None:
     ("seed", "markers", "first_headline"),
     [
         ("muye_2021.txt", ["一是", "二是", "三是"], "加强领导，提高认识"),
-        ("zhongmou_2020.txt", ["一是", "二是", "三是"], "进一步加强组织领导，完善政府信息与政务公开工作机制，规范工作流程，理顺政府信息公开的工作关系"),
-        ("songxian_2021.txt", ["一是", "二是", "三是"], "充分发挥专家解读作用，对政策措施出台实施过程中出现的误解误读和质疑，迅速澄清、解疑释惑、正确引导，让群众准确理解政策精神和政府意图"),
+        ("zhongmou_2020.txt", ["一是", "二是", "三是"], "进一步加强组织领导，完善政府信息与政务公开工作机制，规范工作流程，"
+                                                        "理顺政府信息公开的工作关系"),
+        ("songxian_2021.txt", ["一是", "二是", "三是"], "充分发挥专家解读作用，对政策措施出台实施过程中出现的误解误读和质疑，"
+                                                        "迅速澄清、解疑释惑、正确引导，让群众准确理解政策精神和政府意图"),
     ],
 )  # fmt: skip
 def test_compare_commitments_of_seeds(
