@@ -131,6 +131,10 @@ def create_app(*, settings: Settings | None = None) -> FastAPI:
         summary="Search 政府信息公开工作年度报告 passages by text, region, year, section, topic and flag.",
         version="0.1.0",
         lifespan=_lifespan,
+        # Swagger UI and ReDoc load their scripts from a CDN; the server must work offline, so only
+        # the schema itself is served.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.backends = BackendPool()
@@ -141,6 +145,6 @@ def create_app(*, settings: Settings | None = None) -> FastAPI:
     app.middleware("http")(_security_headers)
     for router in (search.router, reports.router, facets.router, stats.router, health.router):
         app.include_router(router, prefix="/api")
-    app.get("/", include_in_schema=False)(_index_page)
+    app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)(_index_page)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     return app

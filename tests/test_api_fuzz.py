@@ -110,7 +110,7 @@ HOSTILE: list[tuple[dict[str, object], int, str | None, str | None]] = [
         400,
         "page_token_invalid",
         "page_token",
-    ),  # noqa: E501
+    ),
     ({"q": "公开", "page_token": _forged_token([1, 2, 3])}, 400, "page_token_invalid", "page_token"),
     ({"q": "公开", "unknown_param": "x", "_": "1699999999"}, 200, None, None),
 ]

@@ -232,3 +232,9 @@ def test_api_page_loads_nothing_external(name: str) -> None:
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)
     assert not re.search(r"""(url\(|@import|fetch\()\s*["']?(https?:)?//""", text)
     assert "innerHTML" not in text and "outerHTML" not in text and "insertAdjacentHTML" not in text
+
+
+def test_api_schema_served_and_cdn_docs_disabled(client: TestClient) -> None:
+    assert client.head("/").status_code == 200
+    assert "/api/search" in client.get("/openapi.json").json()["paths"]
+    assert client.get("/docs").status_code == 404  # Swagger UI would load scripts from a CDN

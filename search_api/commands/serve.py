@@ -55,19 +55,28 @@ def _check_backend(settings: Settings) -> None:
     )
 
 
+def _warm_up() -> None:
+    # jieba loads its dictionary on first use (~2 s); do it now rather than in the first user's search.
+    from indexer.tokens import word_tokens
+
+    word_tokens("政府信息公开")
+
+
 def serve_command(
     host: Annotated[
-        str | None, typer.Option(help="Address to listen on [default: settings, 127.0.0.1].")
+        str | None, typer.Option(help="Address to listen on (default from settings: 127.0.0.1).")
     ] = None,
     port: Annotated[
-        int | None, typer.Option(min=1, max=65535, help="Port to listen on [default: settings, 8000].")
+        int | None, typer.Option(min=1, max=65535, help="Port to listen on (default from settings: 8000).")
     ] = None,
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", file_okay=False, help="Where the embedded index lives.")
     ] = None,
-    backend: Annotated[BackendName | None, typer.Option(help="Search backend [default: settings].")] = None,
+    backend: Annotated[
+        BackendName | None, typer.Option(help="Search backend (default from settings: sqlite).")
+    ] = None,
 ) -> None:
-    """Serve the search page at / and the JSON API under /api (docs at /docs)."""
+    """Serve the search page at / and the JSON API under /api (schema at /openapi.json)."""
     import uvicorn
 
     from search_api.app import create_app
@@ -78,6 +87,7 @@ def serve_command(
     except GovReportError as exc:
         print_problems([exc.to_problem()])
         raise typer.Exit(code=2) from exc
+    _warm_up()
     typer.echo(f"serving on http://{settings.host}:{settings.port}/")
     uvicorn.run(create_app(settings=settings), host=settings.host, port=settings.port, log_level="info")
 

@@ -312,10 +312,31 @@ function showEmpty(state) {
   box.hidden = false;
 }
 
+let indexYears = {}; // year → reports, from /api/stats, offered as a starting point before any search
+
 function showIntro() {
   const box = $("empty");
   box.replaceChildren();
-  box.appendChild(el("p", { cls: "empty-title", text: "输入检索词，或在左侧选择筛选条件开始检索。", title: "Type a query or pick a filter" }));
+  box.appendChild(el("p", {
+    cls: "empty-title",
+    text: "输入检索词开始检索；结果出来后可在左侧按地区、年度、章节、主题等筛选。",
+    title: "Type a query; then narrow the results with the filters on the left",
+  }));
+  const years = Object.keys(indexYears).filter((y) => /^\d{4}$/.test(y)).sort().reverse();
+  if (years.length) {
+    const line = el("p", { cls: "intro-years", text: "或按报告年度浏览：", title: "Or browse by report year" });
+    for (const year of years) {
+      const button = el("button", {
+        cls: "link-button",
+        text: `${year}年（${indexYears[year]} 份报告）`,
+        title: `Browse passages of ${year} reports`,
+        attrs: { type: "button" },
+      });
+      button.addEventListener("click", () => toggleFilter("year", year));
+      line.appendChild(button);
+    }
+    box.appendChild(line);
+  }
   box.hidden = false;
   $("summary").textContent = "";
   $("hits").replaceChildren();
@@ -443,6 +464,7 @@ async function loadStats() {
   const span = years.length ? `，年度 ${years[0]}–${years[years.length - 1]}` : "";
   $("stats").textContent = `已收录 ${body.reports} 份报告、${body.passages} 个段落${span}`;
   $("stats").title = `${body.reports} reports, ${body.passages} passages (${body.backend})`;
+  indexYears = body.years || {};
 }
 
 async function loadFlagTitles() {
@@ -467,8 +489,7 @@ function init() {
     startSearch(state, { push: true });
   });
   window.addEventListener("popstate", () => startSearch(stateFromURL(), { push: false }));
-  loadStats();
-  loadFlagTitles().finally(() => startSearch(stateFromURL(), { push: false }));
+  Promise.allSettled([loadStats(), loadFlagTitles()]).then(() => startSearch(stateFromURL(), { push: false }));
 }
 
 document.addEventListener("DOMContentLoaded", init);
