@@ -70,7 +70,9 @@ async def _on_govreport_error(_: Request, exc: Exception) -> JSONResponse:
 
 def _describe_validation(error: dict[str, object]) -> tuple[str | None, str]:
     """(parameter name, message) of one pydantic error; `loc` is ("query", name, index...)."""
-    loc = [str(part) for part in error.get("loc", ()) if not isinstance(part, int)]  # type: ignore[union-attr]
+    raw_loc = error.get("loc", ())
+    parts = raw_loc if isinstance(raw_loc, tuple | list) else ()
+    loc = [str(part) for part in parts if not isinstance(part, int)]
     parameter = loc[1] if len(loc) > 1 and loc[0] in ("query", "path") else (loc[-1] if loc else None)
     value = repr(error.get("input"))
     shown = value if len(value) <= _MAX_ECHO else value[:_MAX_ECHO] + "…"
