@@ -7,29 +7,28 @@ over character shingles (banded signatures; near-duplicates share a band with hi
 every pair within one body, which is small. Pure functions: records in, scored pairs out.
 
 `spread` of a passage is the number of distinct bodies (its own included) with a near-duplicate of it,
-the measure of template language: exact in exhaustive mode, in LSH mode the most bodies met in one of
-its buckets (an upper estimate, since bucket members are not verified).
+the measure of template language: exact in exhaustive mode; in LSH mode counted over verified pairs of
+its buckets (a lower estimate when LSH misses a near-duplicate), and for a bucket holding more than
+max_bucket_bodies bodies over the members that score near the bucket's most common text.
 """
 
 from __future__ import annotations
 
-import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Literal
 
 import numpy as np
-from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
 from nlp.compare_config import CompareConfig
+from nlp.compare_minhash import band_buckets, minhash_signatures
 
-__all__ = ["PassageRecord", "Relation", "ScoredPairs", "minhash_signatures", "relation", "scored_pairs"]
+__all__ = ["PassageRecord", "Relation", "ScoredPairs", "relation", "scored_pairs"]
 
 Relation = Literal["prev_year", "neighbour"]
-_PRIME = (1 << 31) - 1
 
 
 @dataclass(frozen=True)
@@ -91,42 +90,6 @@ def _exhaustive(records: Sequence[PassageRecord], *, min_score: float, config: C
 # --- MinHash / LSH ---------------------------------------------------------------------------------
 
 
-def _shingle_hashes(text: str, size: int) -> NDArray[np.uint64]:
-    grams = {text[k : k + size] for k in range(max(1, len(text) - size + 1))}
-    return np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.uint64, count=len(grams))
-
-
-def minhash_signatures(
-    texts: Sequence[str], *, shingle_size: int, permutations: int, seed: int, chunk: int = 4096
-) -> NDArray[np.uint64]:
-    """(len(texts), permutations) MinHash signatures of the texts' character shingles, deterministic for
-    a seed (CRC32 shingle hashes, universal hashing (a·h + b) mod 2³¹−1)."""
-    rng = np.random.default_rng(seed)
-    a = rng.integers(1, _PRIME, size=(permutations, 1), dtype=np.uint64)
-    b = rng.integers(0, _PRIME, size=(permutations, 1), dtype=np.uint64)
-    out = np.empty((len(texts), permutations), dtype=np.uint64)
-    for start in range(0, len(texts), chunk):
-        hashes = [_shingle_hashes(t, shingle_size) for t in texts[start : start + chunk]]
-        flat = np.concatenate(hashes)
-        offsets = np.cumsum([0, *(len(h) for h in hashes[:-1])])
-        values = (a * flat[None, :] + b) % _PRIME
-        out[start : start + len(hashes)] = np.minimum.reduceat(values, offsets, axis=1).T
-    return out
-
-
-def _band_groups(signatures: NDArray[np.uint64], *, bands: int, rows: int) -> Iterable[NDArray[np.intp]]:
-    """Each LSH bucket with at least two members, as an array of record indices."""
-    weights = np.array([(1 << (20 * k)) + 1 for k in range(rows)], dtype=np.uint64)
-    for band in range(bands):
-        keys = (signatures[:, band * rows : (band + 1) * rows] * weights).sum(axis=1)
-        order = np.argsort(keys, kind="stable")
-        ordered = keys[order]
-        cuts = np.flatnonzero(np.diff(ordered)) + 1
-        for members in np.split(order, cuts):
-            if len(members) > 1:
-                yield members
-
-
 def _grouped(indices: Iterable[int], key: dict[int, Hashable]) -> list[list[int]]:
     groups: dict[Hashable, list[int]] = defaultdict(list)
     for i in indices:
@@ -142,37 +105,62 @@ def _related_in(
             yield i, j
 
 
-def _lsh_candidates(
-    records: Sequence[PassageRecord], *, config: CompareConfig
-) -> tuple[set[tuple[int, int]], list[int]]:
+@dataclass
+class _LshState:
+    records: Sequence[PassageRecord]
+    cutoff: float  # lowest score worth keeping (the asked minimum or the template threshold)
+    scores: dict[tuple[int, int], float] = field(default_factory=dict)  # every pair scored so far
+    near: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))  # verified dup bodies
+    floor: dict[int, int] = field(default_factory=dict)  # spread met in a template-sized bucket
+    candidates: set[tuple[int, int]] = field(default_factory=set)
+
+    def score(self, i: int, j: int) -> float:
+        pair = (i, j) if i < j else (j, i)
+        if pair not in self.scores:
+            a, b = self.records[pair[0]].norm, self.records[pair[1]].norm
+            self.scores[pair] = float(fuzz.ratio(a, b, score_cutoff=self.cutoff))
+        return self.scores[pair]
+
+
+def _verify_bucket(indices: list[int], state: _LshState, *, threshold: float) -> None:
+    """A small bucket: every pair scored (once across bands), near-duplicate bodies noted."""
+    records = state.records
+    for i, j in combinations(indices, 2):
+        if state.score(i, j) >= threshold:
+            state.near[i].add(records[j].body)
+            state.near[j].add(records[i].body)
+
+
+def _template_bucket(indices: list[int], state: _LshState, *, threshold: float) -> None:
+    """A bucket of template language: members scored against its most common text only (linear, not
+    quadratic); those near it share its spread."""
+    records = state.records
+    mode = Counter(records[i].norm for i in indices).most_common(1)[0][0]
+    similar = [i for i in indices if fuzz.ratio(mode, records[i].norm, score_cutoff=threshold)]
+    bodies = len({records[i].body for i in similar})
+    for i in similar:
+        state.floor[i] = max(state.floor.get(i, 1), bodies)
+
+
+def _lsh(records: Sequence[PassageRecord], *, min_score: float, config: CompareConfig) -> ScoredPairs:
+    state = _LshState(records=records, cutoff=min(min_score, config.min_score))
     signatures = minhash_signatures(
         [r.norm for r in records],
         shingle_size=config.shingle_size,
         permutations=config.lsh_bands * config.lsh_rows,
         seed=config.lsh_seed,
     )
-    spread = [1] * len(records)
-    body_of: dict[int, Hashable] = {i: r.body for i, r in enumerate(records)}
     near_of: dict[int, Hashable] = {i: (r.neighbourhood, r.year) for i, r in enumerate(records)}
-    candidates: set[tuple[int, int]] = set()
-    for members in _band_groups(signatures, bands=config.lsh_bands, rows=config.lsh_rows):
-        indices = members.tolist()
-        bodies = len({records[i].body for i in indices})
-        for i in indices:
-            spread[i] = max(spread[i], bodies)
-        if bodies <= config.max_bucket_bodies:
-            for group in _grouped((i for i in indices if records[i].neighbourhood), near_of):
-                candidates.update(_related_in(group, records, config=config))
+    for indices in band_buckets(signatures, bands=config.lsh_bands, rows=config.lsh_rows):
+        if len({records[i].body for i in indices}) > config.max_bucket_bodies:
+            _template_bucket(indices, state, threshold=config.min_score)
+            continue
+        _verify_bucket(indices, state, threshold=config.min_score)
+        for group in _grouped((i for i in indices if records[i].neighbourhood), near_of):
+            state.candidates.update(_related_in(group, records, config=config))
+    body_of: dict[int, Hashable] = {i: r.body for i, r in enumerate(records)}
     for group in _grouped(range(len(records)), body_of):  # every pair within one body, LSH or not
-        candidates.update(_related_in(group, records, config=config))
-    return candidates, spread
-
-
-def _lsh(records: Sequence[PassageRecord], *, min_score: float, config: CompareConfig) -> ScoredPairs:
-    candidates, spread = _lsh_candidates(records, config=config)
-    pairs: dict[tuple[int, int], float] = {}
-    for i, j in candidates:
-        score = fuzz.ratio(records[i].norm, records[j].norm, score_cutoff=min_score)
-        if score:
-            pairs[(i, j)] = float(score)
-    return ScoredPairs(pairs=pairs, spread=spread, candidates=len(candidates))
+        state.candidates.update(_related_in(group, records, config=config))
+    pairs = {pair: score for pair in state.candidates if (score := state.score(*pair)) >= min_score}
+    spread = [max(len(state.near[i] | {r.body}), state.floor.get(i, 1)) for i, r in enumerate(records)]
+    return ScoredPairs(pairs=pairs, spread=spread, candidates=len(state.scores))
