@@ -141,11 +141,16 @@ def report_of(body: Body, year: int, texts: Sequence[str]) -> Report:
     whole = "\n".join(p.text for p in passages)
     region = Region(province=body.province, city=body.city, county=body.county)
     meta = ReportMeta(issuing_body=body.name, region=region, level="county", year=year)
-    section = Section(key="problems_improvements", title="五、存在的主要问题及改进情况", text=whole,
-                      span=Span(start=0, end=len(whole), line=1, end_line=len(texts)), passages=passages)  # fmt: skip
+    whole_span = Span(start=0, end=len(whole), line=1, end_line=len(texts))
+    title = "五、存在的主要问题及改进情况"
+    section = Section(
+        key="problems_improvements", title=title, text=whole, span=whole_span, passages=passages
+    )
     digest = hashlib.sha256(f"{body.name}{year}{whole}".encode()).hexdigest()
-    return Report(source=f"{body.county}_{year}.txt", sha256=digest, year=year, issuing_body=body.name, meta=meta,
-                  sections=[section])  # fmt: skip
+    source = f"{body.county}_{year}.txt"
+    return Report(
+        source=source, sha256=digest, year=year, issuing_body=body.name, meta=meta, sections=[section]
+    )
 
 
 def build_corpus(n_reports: int, *, passages: int, seed: int) -> tuple[list[Report], Generator]:
@@ -226,20 +231,29 @@ def main() -> None:
     parser.add_argument("--passages", type=int, default=6)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-exact", action="store_true")
+    parser.add_argument("--bands", type=int, help="LSH bands (default: configs/compare.yaml)")
+    parser.add_argument("--rows", type=int, help="LSH rows per band (default: configs/compare.yaml)")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cpu(s), python {platform.python_version()}")
     started = time.perf_counter()
     reports, gen = build_corpus(args.reports, passages=args.passages, seed=args.seed)
     n_passages = sum(len(r.sections[0].passages) for r in reports)
     print(f"corpus: {len(reports)} reports, {n_passages} passages, {len(gen.planted)} planted copies, "
-          f"{len(gen.template)} template passages (built in {time.perf_counter() - started:.1f} s)")  # fmt: skip
+          f"{len(gen.template)} template passages ({time.perf_counter() - started:.1f} s)")  # fmt: skip
     config = dataclasses.replace(load_compare_config(), exhaustive_max_passages=0)
+    config = dataclasses.replace(
+        config, lsh_bands=args.bands or config.lsh_bands, lsh_rows=args.rows or config.lsh_rows
+    )
+    print(f"LSH: {config.lsh_bands} bands x {config.lsh_rows} rows, shingles of {config.shingle_size}")
     index_stats(reports, config=config)
     started = time.perf_counter()
     matches = find_matches(reports, config=config)
     elapsed = time.perf_counter() - started
-    print(f"find_matches (LSH, end to end): {elapsed:.1f} s wall, {len(reports) / elapsed:,.0f} reports/s, "
-          f"{len(matches)} matches: " + ", ".join(f"{k} {n}" for k, n in sorted(Counter(m.kind for m in matches).items())))  # fmt: skip
+    print(
+        f"find_matches (LSH, end to end): {elapsed:.1f} s wall, {len(reports) / elapsed:,.0f} reports/s, "
+        f"{len(matches)} matches: "
+        + ", ".join(f"{k} {n}" for k, n in sorted(Counter(m.kind for m in matches).items()))
+    )
     by_sha = {r.sha256: r for r in reports}
     kinds = {
         frozenset((_key(by_sha[m.a.sha256], m.a.start), _key(by_sha[m.b.sha256], m.b.start))): m.kind
