@@ -33,7 +33,9 @@ class Settings(BaseSettings):
         default_factory=packaged_config_dir,
         description="Folder of labels.yaml, rules.yaml, topics.yaml, es/*.json, spacy.cfg.",
     )
-    backend: Literal["sqlite", "elasticsearch"] = Field(default="sqlite", description="Search backend.")
+    backend: Literal["sqlite", "tantivy", "elasticsearch"] = Field(
+        default="sqlite", description="Search backend."
+    )
     es_url: str | None = Field(
         default=None,
         validation_alias=AliasChoices("GOVREPORT_ES_URL", "ES_URL"),

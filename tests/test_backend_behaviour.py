@@ -1,5 +1,5 @@
-"""One behaviour suite for every search backend: the embedded SQLite one always, Elasticsearch
-whenever ES_URL (settings.es_url) names a live server."""
+"""One behaviour suite for every search backend: the embedded ones (SQLite, tantivy) always,
+Elasticsearch whenever ES_URL (settings.es_url) names a live server."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ from nlp.topics import topics_for
 
 _ES_URL = get_settings().es_url
 _NO_ES = "ES_URL is not set: no Elasticsearch to test against"
+EMBEDDED = ["sqlite", "tantivy"]
 BACKENDS = [
-    "sqlite",
+    *EMBEDDED,
     pytest.param("elasticsearch", marks=[pytest.mark.es, pytest.mark.skipif(not _ES_URL, reason=_NO_ES)]),
 ]
 

@@ -9,12 +9,16 @@ __all__ = ["BackendStats", "IndexFailure", "IndexOutcome", "SearchBackend", "ope
 
 
 def open_backend(settings: Settings) -> SearchBackend:
-    """The backend `settings.backend` names: the embedded SQLite database under `settings.data_dir`
-    (created on first use) or Elasticsearch at `settings.es_url`."""
+    """The backend `settings.backend` names: the embedded SQLite database or tantivy index under
+    `settings.data_dir` (created on first use), or Elasticsearch at `settings.es_url`."""
     if settings.backend == "elasticsearch":
         from indexer.backends.elasticsearch import ElasticsearchBackend
 
         return ElasticsearchBackend.from_settings(settings)
+    if settings.backend == "tantivy":
+        from indexer.backends.tantivy import TantivyBackend
+
+        return TantivyBackend.from_settings(settings)
     from indexer.backends.sqlite import SqliteBackend
 
     return SqliteBackend.from_settings(settings)

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from indexer.backends._shared import page_offset
 from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome
 from indexer.documents import PassageDoc, ReportBundle, ReportDoc
 from indexer.query import (
@@ -366,7 +367,7 @@ class SqliteBackend:
 
     def search(self, query: SearchQuery) -> SearchResult:
         checked = check_query(query, max_chars=self.max_query_chars, page_size_cap=self.page_size_cap)
-        offset = _offset_of(checked.after)
+        offset = page_offset(checked.after)
         needles = checked.text.positive
         with self._lock:
             try:
@@ -381,12 +382,3 @@ class SqliteBackend:
         return SearchResult(
             total=total, hits=[_hit(r, needles=needles) for r in rows], facets=facets, next_page_token=token
         )
-
-
-def _offset_of(after: Sequence[str | int | float]) -> int:
-    if not after:
-        return 0
-    if len(after) != 1 or not isinstance(after[0], int) or after[0] < 0:
-        message = "the next-page token is malformed"
-        raise GovReportError(ErrorCode.PAGE_TOKEN_INVALID, message, parameter="page_token")
-    return after[0]

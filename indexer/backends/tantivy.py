@@ -1,0 +1,426 @@
+"""The embedded tantivy backend: a tantivy index directory plus a small SQLite file of report documents.
+
+Passages are indexed as in the SQLite backend: a `words` field of jieba words (ranking) and a `chars`
+field of single characters (exact substrings), both split on whitespace with positions, so "复议" is
+found inside 行政复议 and phrases stay phrases. A term must match its characters contiguously; a
+jieba-word match on top ranks higher (BM25, words boosted over chars). Facets are terms aggregations
+over fast fields; filters are term queries on the same fields; the stored passage document gives hits
+and highlights (computed on the original text by indexer.tokens.highlight).
+
+Report documents live beside the index in `reports.sqlite3` (lookup by id and by source). A batch is
+one tantivy commit, then one SQLite transaction; passages are written first, so a crash in between
+leaves a report that ingest sees as missing and writes again, replacing its passages.
+
+The query builders (`text_query`, `filter_queries`, `sort_options`) are pure: query in, tantivy
+query objects out. User text only reaches tantivy as term and phrase queries of normalised tokens;
+tantivy's query parser is never used, so no input can be a syntax error.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from indexer.backends._shared import FACET_LIMIT, hit_from_doc, page_offset, top_buckets
+from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome
+from indexer.documents import PassageDoc, ReportBundle, ReportDoc
+from indexer.query import (
+    CheckedQuery,
+    FacetBucket,
+    SearchFilters,
+    SearchQuery,
+    SearchResult,
+    TextQuery,
+    check_query,
+    encode_page_token,
+)
+from indexer.tokens import char_tokens, chars_field, word_tokens, words_field
+from nlp.errors import ErrorCode, GovReportError
+from nlp.settings import Settings
+
+__all__ = [
+    "FACET_FIELDS",
+    "SCHEMA_VERSION",
+    "TantivyBackend",
+    "build_schema",
+    "filter_queries",
+    "passage_document",
+    "sort_options",
+    "text_query",
+]
+
+SCHEMA_VERSION = 1
+WORDS_BOOST = 3.0  # weight of a jieba-word match relative to the chars match every hit has
+WRITER_HEAP = 64_000_000
+# facet / filter name → tantivy field (raw-tokenised fast text, or the i64 year)
+FACET_FIELDS: dict[str, str] = {
+    "province": "province",
+    "city": "city",
+    "county": "county",
+    "level": "level",
+    "year": "year",
+    "section": "section",
+    "kind": "kind",
+    "body": "body",
+    "report_id": "report_id",
+    "topic": "topic",
+    "flag": "flag",
+}
+_STRING_FIELDS = tuple(f for f in FACET_FIELDS.values() if f != "year")
+_AGG_SIZE = 200  # buckets asked per facet before our own (count, value) ordering cuts to FACET_LIMIT
+_TOKENIZER = "ws"
+_REPORTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (
+    report_id TEXT PRIMARY KEY, source TEXT NOT NULL, year INTEGER, doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reports_source ON reports(source);
+"""
+
+
+# --- schema and documents (pure) -------------------------------------------------------------------
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for name in ("words", "chars"):
+        builder.add_text_field(name, stored=False, tokenizer_name=_TOKENIZER, index_option="position")
+    for name in _STRING_FIELDS:
+        builder.add_text_field(name, stored=False, tokenizer_name="raw", index_option="basic", fast=True)
+    builder.add_integer_field("year", stored=False, indexed=True, fast=True)
+    # "0<province>\x1f<city>\x1f<county>", or "1" without a province: ascending = regions A–Z, unknown last
+    builder.add_text_field("region_sort", stored=False, tokenizer_name="raw", index_option="basic", fast=True)
+    builder.add_bytes_field("doc", stored=True, indexed=False)
+    return builder.build()
+
+
+def _region_key(doc: PassageDoc) -> str:
+    if doc.province is None:
+        return "1"
+    return "0" + "\x1f".join((doc.province, doc.city or "", doc.county or ""))
+
+
+def passage_document(doc: PassageDoc) -> tantivy.Document:
+    """The tantivy document of one passage: token fields, facet fields, the stored JSON."""
+    fields: dict[str, Any] = {
+        "words": words_field(doc.text),
+        "chars": chars_field(doc.text),
+        "report_id": doc.report_id,
+        "level": doc.level,
+        "kind": doc.kind,
+        "region_sort": _region_key(doc),
+        "doc": doc.model_dump_json().encode("utf-8"),
+    }
+    optional = {
+        "province": doc.province,
+        "city": doc.city,
+        "county": doc.county,
+        "section": doc.section,
+        "body": doc.issuing_body,
+        "year": doc.year,
+    }
+    fields.update({name: value for name, value in optional.items() if value is not None})
+    if doc.topics:
+        fields["topic"] = list(doc.topics)
+    if doc.flags:
+        fields["flag"] = list(doc.flags)
+    return tantivy.Document(**fields)
+
+
+# --- queries (pure) --------------------------------------------------------------------------------
+
+
+def _tokens_query(schema: tantivy.Schema, field: str, tokens: Sequence[str]) -> tantivy.Query:
+    if len(tokens) == 1:
+        return tantivy.Query.term_query(schema, field, tokens[0])
+    return tantivy.Query.phrase_query(schema, field, list(tokens))
+
+
+def _term_query(schema: tantivy.Schema, term: str) -> tantivy.Query | None:
+    chars = char_tokens(term)
+    if not chars:
+        return None
+    exact = _tokens_query(schema, "chars", chars)
+    words = word_tokens(term)
+    if not words:
+        return exact
+    boosted = tantivy.Query.boost_query(_tokens_query(schema, "words", words), WORDS_BOOST)
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, exact), (tantivy.Occur.Should, boosted)])
+
+
+def text_query(schema: tantivy.Schema, text: TextQuery) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+    """The clauses of the text: every positive term must match, no excluded one may. Empty when the
+    text has no positive term (then only filters select)."""
+    positive = [q for q in (_term_query(schema, t) for t in text.positive) if q is not None]
+    if not positive:
+        return []
+    clauses = [(tantivy.Occur.Must, q) for q in positive]
+    for term in text.excluded:
+        if chars := char_tokens(term):
+            clauses.append((tantivy.Occur.MustNot, _tokens_query(schema, "chars", chars)))
+    return clauses
+
+
+def filter_queries(schema: tantivy.Schema, filters: SearchFilters) -> list[tantivy.Query]:
+    """One query per active filter: its values OR-ed (a term set), to be AND-ed with the text."""
+    return [
+        tantivy.Query.term_set_query(schema, FACET_FIELDS[name], list(values))
+        for name, values in sorted(filters.active().items())
+    ]
+
+
+def sort_options(sort: str) -> dict[str, Any]:
+    """Keyword arguments of Searcher.search for the sort order (relevance needs none)."""
+    if sort == "year":
+        return {"order_by_field": "year", "order": tantivy.Order.Desc}  # no year sorts last
+    if sort == "region":
+        return {"order_by_field": "region_sort", "order": tantivy.Order.Asc}
+    return {}
+
+
+def _combined(schema: tantivy.Schema, checked: CheckedQuery) -> tuple[tantivy.Query, bool]:
+    """The whole query, and whether it scores by text (False: filters only)."""
+    clauses = text_query(schema, checked.text)
+    scored = bool(clauses)
+    filters = filter_queries(schema, checked.query.filters)
+    # filters do not score: a constant score keeps BM25 of the text the only ranking signal
+    clauses += [(tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters]
+    if not clauses:
+        return tantivy.Query.all_query(), False
+    return tantivy.Query.boolean_query(clauses), scored
+
+
+def _aggregations(names: Sequence[str]) -> dict[str, Any]:
+    return {name: {"terms": {"field": FACET_FIELDS[name], "size": _AGG_SIZE}} for name in names}
+
+
+def _buckets(answer: dict[str, Any], name: str) -> list[FacetBucket]:
+    counts = []
+    for bucket in answer.get(name, {}).get("buckets", []):
+        key = bucket["key"]
+        value = int(key) if name == "year" else str(key)
+        counts.append((value, int(bucket["doc_count"])))
+    return top_buckets(counts, limit=FACET_LIMIT)
+
+
+def _count(found: tantivy.SearchResult) -> int:
+    # `count` exists at run time (search(count=True)) but is missing from tantivy's type stub
+    return int(getattr(found, "count", 0) or 0)
+
+
+# --- the backend -----------------------------------------------------------------------------------
+
+
+def _unavailable(message: str, path: Path) -> GovReportError:
+    return GovReportError(ErrorCode.BACKEND_UNAVAILABLE, message, source=str(path))
+
+
+class TantivyBackend:
+    """SearchBackend over a tantivy index directory (passages) and reports.sqlite3 (reports)."""
+
+    name = "tantivy"
+
+    def __init__(self, path: Path, *, max_query_chars: int = 500, page_size_cap: int = 100) -> None:
+        self.path = path
+        self.max_query_chars = max_query_chars
+        self.page_size_cap = page_size_cap
+        self._lock = threading.RLock()
+        self._schema = build_schema()
+        self._index = self._open_index(path, self._schema)
+        self._reports = self._open_reports(path / "reports.sqlite3")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TantivyBackend:
+        return cls(
+            settings.data_dir / "tantivy",
+            max_query_chars=settings.max_query_chars,
+            page_size_cap=settings.page_size_cap,
+        )
+
+    @staticmethod
+    def _open_index(path: Path, schema: tantivy.Schema) -> tantivy.Index:
+        try:
+            (path / "passages").mkdir(parents=True, exist_ok=True)
+            index = tantivy.Index(schema, path=str(path / "passages"), reuse=True)
+        except (ValueError, OSError) as exc:
+            raise _unavailable(f"cannot open the tantivy index: {exc}", path) from exc
+        analyzer = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+        index.register_tokenizer(_TOKENIZER, analyzer)  # not persisted: needed on every open
+        return index
+
+    @staticmethod
+    def _open_reports(path: Path) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.executescript(_REPORTS_SCHEMA)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.Error as exc:
+            raise _unavailable(f"cannot open the report store: {exc}", path) from exc
+        return conn
+
+    @contextmanager
+    def _writer(self) -> Iterator[tantivy.IndexWriter]:
+        """A writer for one commit. It is dropped afterwards so that other processes (ingest while
+        the server runs) can take the index lock in turn."""
+        try:
+            writer = self._index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        except ValueError as exc:
+            raise GovReportError(
+                ErrorCode.BACKEND_UNAVAILABLE,
+                f"the tantivy index is locked by another writer: {exc}",
+                source=str(self.path),
+            ) from exc
+        try:
+            yield writer
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            del writer
+        self._index.reload()
+
+    # --- writing -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _prepare(bundle: ReportBundle) -> list[tantivy.Document] | IndexFailure:
+        documents: list[tantivy.Document] = []
+        for passage in bundle.passages:
+            try:
+                documents.append(passage_document(passage))
+            except (ValueError, TypeError, OverflowError) as exc:
+                report = bundle.report
+                return IndexFailure(
+                    report_id=report.report_id,
+                    source=report.source,
+                    message=f"passage refused: {exc}",
+                    document_id=passage.passage_id,
+                )
+        return documents
+
+    def _store_reports(self, reports: Sequence[ReportDoc]) -> None:
+        rows = [(r.report_id, r.source, r.year, r.model_dump_json()) for r in reports]
+        conn = self._reports
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany("DELETE FROM reports WHERE report_id = ?", [(r[0],) for r in rows])
+            conn.executemany("INSERT INTO reports VALUES (?, ?, ?, ?)", rows)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def index(self, bundles: Sequence[ReportBundle]) -> IndexOutcome:
+        outcome = IndexOutcome()
+        ready: list[tuple[ReportBundle, list[tantivy.Document]]] = []
+        for bundle in bundles:
+            prepared = self._prepare(bundle)
+            if isinstance(prepared, IndexFailure):
+                outcome.failed.append(prepared)
+            else:
+                ready.append((bundle, prepared))
+        if not ready:
+            return outcome
+        with self._lock:
+            try:
+                with self._writer() as writer:
+                    for bundle, documents in ready:
+                        # deletes apply to documents added before them: the new copy survives
+                        writer.delete_documents_by_term("report_id", bundle.report.report_id)
+                        for document in documents:
+                            writer.add_document(document)
+                self._store_reports([b.report for b, _ in ready])
+            except (ValueError, sqlite3.Error) as exc:
+                for bundle, _ in ready:
+                    report = bundle.report
+                    failure = IndexFailure(report_id=report.report_id, source=report.source, message=str(exc))
+                    outcome.failed.append(failure)
+                return outcome
+        outcome.indexed.extend(b.report.report_id for b, _ in ready)
+        outcome.passages += sum(len(b.passages) for b, _ in ready)
+        return outcome
+
+    def delete_report(self, report_id: str) -> bool:
+        with self._lock:
+            known = self.get_report(report_id) is not None
+            hits = self._index.searcher().search(
+                tantivy.Query.term_query(self._schema, "report_id", report_id), limit=1, count=True
+            )
+            if not known and not _count(hits):
+                return False
+            try:
+                with self._writer() as writer:
+                    writer.delete_documents_by_term("report_id", report_id)
+                self._reports.execute("DELETE FROM reports WHERE report_id = ?", (report_id,))
+            except (ValueError, sqlite3.Error) as exc:
+                raise GovReportError(ErrorCode.INDEX_FAILED, f"cannot delete report: {exc}") from exc
+            return known
+
+    # --- reading -----------------------------------------------------------------------------------
+
+    def get_report(self, report_id: str) -> ReportDoc | None:
+        with self._lock:
+            sql = "SELECT doc FROM reports WHERE report_id = ?"
+            row = self._reports.execute(sql, (report_id,)).fetchone()
+        return ReportDoc.model_validate_json(row[0]) if row else None
+
+    def report_ids_for_source(self, source: str) -> list[str]:
+        with self._lock:
+            sql = "SELECT report_id FROM reports WHERE source = ?"
+            rows = self._reports.execute(sql, (source,)).fetchall()
+        return [r[0] for r in rows]
+
+    def stats(self) -> BackendStats:
+        with self._lock:
+            reports = self._reports.execute("SELECT count(*) FROM reports").fetchone()[0]
+            years = self._reports.execute("SELECT year, count(*) FROM reports GROUP BY year").fetchall()
+            passages = self._index.searcher().num_docs
+        by_year = {("unknown" if y is None else str(y)): n for y, n in years}
+        return BackendStats(
+            backend=self.name, location=str(self.path), reports=reports, passages=passages, years=by_year
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            self._reports.close()
+
+    # --- searching ---------------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        checked = check_query(query, max_chars=self.max_query_chars, page_size_cap=self.page_size_cap)
+        offset = page_offset(checked.after)
+        combined, scored = _combined(self._schema, checked)
+        facet_names = list(dict.fromkeys(query.facets))
+        options = sort_options(query.sort)
+        try:
+            searcher = self._index.searcher()
+            found = searcher.search(combined, limit=query.page_size, count=True, offset=offset, **options)
+            answer = searcher.aggregate(combined, _aggregations(facet_names)) if facet_names else {}
+            docs = [searcher.doc(address)["doc"][0] for _, address in found.hits]
+        except ValueError as exc:
+            raise GovReportError(ErrorCode.BACKEND_UNAVAILABLE, f"search failed: {exc}") from exc
+        relevance = scored and not options
+        hits = [
+            hit_from_doc(
+                PassageDoc.model_validate_json(raw),
+                needles=checked.text.positive,
+                score=float(key) if relevance else None,
+            )
+            for (key, _), raw in zip(found.hits, docs, strict=True)
+        ]
+        total = _count(found)
+        end = offset + len(hits)
+        return SearchResult(
+            total=total,
+            hits=hits,
+            facets={name: _buckets(answer, name) for name in facet_names},
+            next_page_token=encode_page_token(query, after=[end]) if end < total else None,
+        )
