@@ -1,36 +1,53 @@
-"""Search benchmark: a synthetic corpus built from the sample reports' own sentences.
+"""Search benchmark: a synthetic corpus built from the sample reports' own sentences, every embedded engine.
 
-    python bench/search.py [--passages 100000] [--queries 300] [--db PATH] [--seed 7] [--tantivy]
+    python bench/search.py [--passages 100000] [--queries 400] [--engines sqlite,tantivy]
+                           [--keep DIR] [--seed 7]
 
 Passages are 1–4 sentences drawn at random from samples/seeds/*.txt, grouped 20 to a report, with
-regions, years, sections and kinds drawn at random. Prints indexing passages/s and query p50/p95
-(each query asks for three facets; every hit is highlighted). With --tantivy (needs `pip install
-tantivy`), the same passages and queries also go through a tantivy index with the same two token
-columns (fed from the SQLite index, so jieba runs once), to compare engines by the figures.
+regions, years, sections, kinds and topics drawn at random. Each engine runs in its own process (so its
+RSS is its own): it indexes the corpus through the backend's `index()` in batches of 50 reports (jieba
+included) and then answers the same query mix — jieba words of the corpus, 2–4 character substrings,
+quoted phrases, exclusions, a province or year filter on every fifth query, a year sort on every tenth —
+each asking for three facets, every hit highlighted. With --keep DIR the indexes stay in DIR and a
+second run only queries. Prints one table: engine, passages, indexing passages/s, query p50/p95/max, RSS,
+and the load average before and after (other work on the machine skews every figure).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import re
+import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from indexer.backends.sqlite import SqliteBackend
-from indexer.documents import PassageDoc, ReportBundle, ReportDoc
-from indexer.query import SearchFilters, SearchQuery, parse_text
-from indexer.tokens import char_tokens, highlight, word_tokens
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from indexer.backends import open_backend  # noqa: E402
+from indexer.backends.base import SearchBackend  # noqa: E402
+from indexer.documents import PassageDoc, ReportBundle, ReportDoc  # noqa: E402
+from indexer.query import SearchFilters, SearchQuery  # noqa: E402
+from indexer.tokens import word_tokens  # noqa: E402
+from nlp.settings import Settings  # noqa: E402
+
 SEEDS = ROOT / "samples" / "seeds"
 PROVINCES = ["河南省", "重庆市", "山西省", "江苏省", "浙江省", "广东省", "四川省", "湖北省"]
 SECTIONS = ["overview", "active_disclosure", "problems_improvements", "other_matters"]
 KINDS = ["problem", "improvement", "other"]
+TOPICS = ["政策解读", "政务新媒体", "依申请公开", "政府网站", "培训"]
+# Fixed queries users type, common (公开 matches most passages) and rare ones alike.
 QUERIES = [
+    "公开",
+    "政府信息",
     "政策解读",
     "复议",
     "行政复议",
@@ -41,7 +58,9 @@ QUERIES = [
     "队伍 建设",
     "公开 -培训",
 ]
+FACETS = ["province", "year", "kind"]
 PASSAGES_PER_REPORT = 20
+BATCH_REPORTS = 50
 
 
 def corpus_sentences() -> list[str]:
@@ -72,123 +91,119 @@ def synthetic_bundles(n_passages: int, *, rng: random.Random) -> Iterator[Report
                 kind=rng.choice(KINDS),
                 ordinal=i,
                 text="".join(rng.sample(sentences, rng.randint(1, 4))),
+                topics=rng.sample(TOPICS, rng.randint(0, 2)),
             )
             for i in range(min(PASSAGES_PER_REPORT, n_passages - r))
         ]
         yield ReportBundle(report=report, passages=passages)
 
 
+def _query_text(rng: random.Random, sentence: str, kind: int) -> str | None:
+    words = [w for w in word_tokens(sentence) if len(w) >= 2]
+    if kind == 0 and words:  # a word of the corpus
+        return rng.choice(words)
+    if kind == 1 and len(words) >= 2:  # a phrase of two neighbouring words
+        i = rng.randrange(len(words) - 1)
+        return f'"{words[i]} {words[i + 1]}"'
+    if kind == 2 and len(words) >= 2:  # a word without another
+        first, second = rng.sample(words, 2)
+        return f"{first} -{second}"
+    start, size = rng.randrange(max(1, len(sentence) - 4)), rng.randint(2, 4)
+    piece = re.sub(r"[^\w]", "", sentence[start : start + size])  # 2–4 characters, as typed in Chinese
+    return piece if len(piece) >= 2 else None
+
+
 def query_mix(rng: random.Random, n: int) -> list[SearchQuery]:
     sentences = corpus_sentences()
     texts = list(QUERIES)
-    while len(texts) < n:  # random 2–4 character substrings: what users type in Chinese
-        sentence = rng.choice(sentences)
-        start, size = rng.randrange(max(1, len(sentence) - 4)), rng.randint(2, 4)
-        piece = re.sub(r"[^\w]", "", sentence[start : start + size])
-        if len(piece) >= 2:
-            texts.append(piece)
-    queries = [SearchQuery(text=t, facets=["province", "year", "kind"]) for t in texts[:n]]
-    for query in queries[::5]:  # every fifth query also filters
-        query.filters = SearchFilters(province=[rng.choice(PROVINCES)])
+    while len(texts) < n:
+        text = _query_text(rng, rng.choice(sentences), kind=len(texts) % 5)
+        if text:
+            texts.append(text)
+    queries = [SearchQuery(text=t, facets=FACETS) for t in texts[:n]]  # type: ignore[arg-type]
+    for i, query in enumerate(queries):
+        if i % 5 == 4:
+            query.filters = (
+                SearchFilters(province=[rng.choice(PROVINCES)])
+                if i % 10 == 4
+                else SearchFilters(year=[rng.randint(2019, 2024)])
+            )
+        if i % 10 == 9:
+            query.sort = "year"
     return queries
 
 
-def index_corpus(backend: SqliteBackend, n_passages: int, *, rng: random.Random) -> float:
+def index_corpus(backend: SearchBackend, n_passages: int, *, rng: random.Random) -> float:
     start = time.perf_counter()
     batch: list[ReportBundle] = []
     for bundle in synthetic_bundles(n_passages, rng=rng):
         batch.append(bundle)
-        if len(batch) == 50:
+        if len(batch) == BATCH_REPORTS:
             backend.index(batch)
             batch = []
-    backend.index(batch)
+    if batch:
+        backend.index(batch)
     return n_passages / (time.perf_counter() - start)
 
 
-def time_queries(backend: SqliteBackend, queries: Sequence[SearchQuery]) -> list[float]:
-    backend.search(queries[0])  # warm caches
+def time_queries(backend: SearchBackend, queries: Sequence[SearchQuery]) -> list[float]:
+    for query in queries[:5]:  # warm caches and jieba
+        backend.search(query)
     timings: list[float] = []
     for query in queries:
         start = time.perf_counter()
-        backend.search(query)
+        result = backend.search(query)
+        assert all(h.highlight for h in result.hits) and set(result.facets) == set(FACETS)
         timings.append((time.perf_counter() - start) * 1000)
     return timings
 
 
-def _tantivy_index(db: Path, directory: Path) -> tuple[object, object, float]:
-    import sqlite3
-
-    import tantivy
-
-    builder = tantivy.SchemaBuilder()
-    for name in ("words", "chars"):
-        builder.add_text_field(name, stored=False, tokenizer_name="ws")
-    builder.add_text_field("text", stored=True, index_option="basic", tokenizer_name="raw")
-    for name in ("province", "kind"):
-        builder.add_text_field(name, stored=True, tokenizer_name="raw", fast=True)
-    builder.add_integer_field("year", stored=True, fast=True, indexed=True)
-    schema = builder.build()
-    index = tantivy.Index(schema, path=str(directory))
-    index.register_tokenizer("ws", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
-    writer = index.writer(heap_size=200_000_000, num_threads=1)
-    sql = (
-        "SELECT f.words, f.chars, p.text, p.province, p.kind, p.year "
-        "FROM passage_fts f JOIN passages p ON p.id = f.rowid"
-    )
-    start, count = time.perf_counter(), 0
-    for words, chars, text, province, kind, year in sqlite3.connect(db).execute(sql):
-        writer.add_document(
-            tantivy.Document(words=words, chars=chars, text=text, province=province, kind=kind, year=year)
-        )
-        count += 1
-    writer.commit()
-    writer.wait_merging_threads()
-    index.reload()
-    return index, schema, count / (time.perf_counter() - start)
-
-
-def _tantivy_query(schema: object, term: str) -> object:
-    import tantivy
-
-    def field_query(field: str, tokens: list[str]) -> object:
-        if len(tokens) == 1:
-            return tantivy.Query.term_query(schema, field, tokens[0])
-        return tantivy.Query.phrase_query(schema, field, tokens)
-
-    chars, words = field_query("chars", char_tokens(term)), field_query("words", word_tokens(term))
-    boosted = tantivy.Query.boost_query(words, 3.0)
-    return tantivy.Query.boolean_query([(tantivy.Occur.Must, chars), (tantivy.Occur.Should, boosted)])
-
-
-def time_tantivy(db: Path, directory: Path, queries: Sequence[SearchQuery]) -> tuple[float, list[float]]:
-    import tantivy
-
-    index, schema, rate = _tantivy_index(db, directory)
-    searcher = index.searcher()  # type: ignore[attr-defined]
-    aggs = {name: {"terms": {"field": name, "size": 20}} for name in ("province", "kind", "year")}
-    timings: list[float] = []
-    for query in queries:
-        terms = parse_text(query.text).positive
-        start = time.perf_counter()
-        parts = [(tantivy.Occur.Must, _tantivy_query(schema, t)) for t in terms]
-        parts += [
-            (tantivy.Occur.Must, tantivy.Query.term_query(schema, "province", p))
-            for p in query.filters.province
-        ]
-        combined = tantivy.Query.boolean_query(parts)
-        found = searcher.search(combined, limit=query.page_size, count=True)
-        searcher.aggregate(combined, aggs)
-        [highlight(searcher.doc(address)["text"][0], terms) for _, address in found.hits]
-        timings.append((time.perf_counter() - start) * 1000)
-    return rate, timings
-
-
-def _report(name: str, rate: float, timings: list[float]) -> None:
+def run_engine(engine: str, *, passages: int, queries: int, directory: Path, seed: int) -> dict[str, object]:
+    """Index (unless already indexed) and query one engine; its figures as a dict."""
+    settings = Settings(backend=engine, data_dir=directory / engine)  # type: ignore[arg-type]
+    backend = open_backend(settings)
+    word_tokens("预热")  # jieba's dictionary load is not indexing time
+    rate = float("nan")
+    if backend.stats().passages == 0:
+        rate = index_corpus(backend, passages, rng=random.Random(seed))
+    timings = time_queries(backend, query_mix(random.Random(seed + 1), queries))
     ordered = sorted(timings)
-    p95 = ordered[int(0.95 * (len(ordered) - 1))]
-    p50 = statistics.median(ordered)
-    print(f"{name}: indexing {rate:,.0f} passages/s; {len(ordered)} queries p50 {p50:.1f} ms"
-          f"  p95 {p95:.1f} ms")  # fmt: skip
+    figures = {
+        "engine": engine,
+        "passages": backend.stats().passages,
+        "rate": rate,
+        "queries": len(ordered),
+        "p50": statistics.median(ordered),
+        "p95": ordered[round(0.95 * (len(ordered) - 1))],
+        "max": ordered[-1],
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    backend.close()
+    return figures
+
+
+def _child(engine: str, args: argparse.Namespace, directory: Path) -> dict[str, object]:
+    command = [
+        sys.executable, __file__, "--engine-child", engine, "--passages", str(args.passages),
+        "--queries", str(args.queries), "--seed", str(args.seed), "--keep", str(directory),
+    ]  # fmt: skip
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def print_table(rows: Sequence[dict[str, object]], *, load_before: str, load_after: str) -> None:
+    print(f"load average (1, 5, 15 min) before: {load_before}  after: {load_after}  cores: {os.cpu_count()}")
+    header = f"{'engine':<8} {'passages':>9} {'index/s':>8} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}"
+    print(header + f" {'max ms':>8} {'RSS MB':>7}")
+    for r in rows:
+        print(
+            f"{r['engine']:<8} {r['passages']:>9,} {r['rate']:>8,.0f} {r['queries']:>7} {r['p50']:>8.1f} "
+            f"{r['p95']:>8.1f} {r['max']:>8.1f} {r['rss_mb']:>7.0f}"
+        )
+
+
+def _load() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -196,29 +211,24 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--passages", type=int, default=100_000)
-    parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--db", type=Path, default=None, help="database file (default: a temporary one)")
+    parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--engines", default="sqlite,tantivy", help="comma-separated embedded engines")
+    parser.add_argument("--keep", type=Path, default=None, help="keep (and reuse) the indexes in this folder")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--tantivy", action="store_true", help="also measure tantivy on the same corpus")
+    parser.add_argument("--engine-child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    rng = random.Random(args.seed)
+    if args.engine_child:
+        engine, directory = args.engine_child, args.keep
+        figures = run_engine(
+            engine, passages=args.passages, queries=args.queries, directory=directory, seed=args.seed
+        )
+        print(json.dumps(figures))
+        return
+    load_before = _load()
     with tempfile.TemporaryDirectory() as tmp:
-        db = args.db or Path(tmp) / "bench.sqlite3"
-        backend = SqliteBackend(db)
-        rate = (
-            index_corpus(backend, args.passages, rng=rng) if backend.stats().passages == 0 else float("nan")
-        )
-        queries = query_mix(rng, args.queries)
-        print(
-            f"passages: {backend.stats().passages}  (facets: province, year, kind; highlights on every hit)"
-        )
-        _report("sqlite fts5", rate, time_queries(backend, queries))
-        backend.close()
-        if args.tantivy:
-            (Path(tmp) / "tantivy").mkdir()
-            plain = [q for q in queries if not parse_text(q.text).excluded]
-            rate, timings = time_tantivy(db, Path(tmp) / "tantivy", plain)
-            _report("tantivy (same tokens, fed pre-tokenized)", rate, timings)
+        directory = args.keep or Path(tmp)
+        rows = [_child(engine, args, directory) for engine in args.engines.split(",")]
+    print_table(rows, load_before=load_before, load_after=_load())
 
 
 if __name__ == "__main__":
