@@ -193,6 +193,11 @@ class LabelAligner:
                 return key
         return None
 
+    def is_distinctive_header(self, label: str, *, table: TableKey) -> bool:
+        """A header only this table prints (申请人情况, 法人或其他组织), unlike bare column words (总计):
+        enough to start the table when its title and corner note are missing."""
+        return split_enumerator(label)[1] in self._headers[table]
+
     def _column_labels(self, table: TableKey) -> frozenset[str]:
         return self._columns[table]
 

@@ -23,7 +23,9 @@ def _load_yaml_cached(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise GovReportError(ErrorCode.CONFIG_INVALID, f"cannot read {path.name}: {exc}", source=str(path)) from exc
+        raise GovReportError(
+            ErrorCode.CONFIG_INVALID, f"cannot read {path.name}: {exc}", source=str(path)
+        ) from exc
     if not isinstance(data, dict):
         raise GovReportError(ErrorCode.CONFIG_INVALID, f"{path.name} must hold a mapping", source=str(path))
     return data

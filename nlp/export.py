@@ -14,9 +14,8 @@ CELL_COLUMNS = ("source", "table", "row", "column", "raw", "value", "kind", "lin
 
 def cell_records(report: Report) -> Iterator[dict[str, str]]:
     """One record per placed cell, tables in template order, rows and columns as printed."""
-    for table in (report.tables.active_disclosure, report.tables.applications, report.tables.review_litigation):
-        if table is not None:
-            yield from _table_records(report.source, table)
+    for table in report.tables.present():
+        yield from _table_records(report.source, table)
 
 
 def _table_records(source: str, table: Table) -> Iterator[dict[str, str]]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from nlp.errors import ErrorCode, problem
 from nlp.metadata import find_title, read_metadata
-from nlp.schema import Report, Section, SourceDocument, SourceLine, Span, Table, Tables
+from nlp.schema import Report, Section, SourceDocument, SourceLine, Span, Tables
 from nlp.sections import split_sections
 from nlp.settings import Settings
 from nlp.tables import parse_tables
@@ -68,11 +68,11 @@ def extract_document(doc: SourceDocument) -> Report:
 
 
 def _has_any_table(tables: Tables) -> bool:
-    return any(t.rows for t in _tables(tables))
+    return any(t.rows for t in tables.present())
 
 
 def _table_line_ranges(tables: Tables) -> list[tuple[int, int]]:
-    return [(t.span.line, t.span.end_line) for t in _tables(tables) if t.span]
+    return [(t.span.line, t.span.end_line) for t in tables.present() if t.span]
 
 
 def _without_table_passages(section: Section, tables: Tables) -> Section:
@@ -101,14 +101,9 @@ def _with_pages(report: Report, lines: Sequence[SourceLine]) -> Report:
         page_of(section.span)
         for passage in section.passages:
             page_of(passage.span)
-    for table in _tables(report.tables):
+    for table in report.tables.present():
         page_of(table.span)
         for row in table.rows:
             for cell in [*row.cells.values(), *row.printed]:
                 page_of(cell.span)
     return report
-
-
-def _tables(tables: Tables) -> list[Table]:
-    return [t for t in (tables.active_disclosure, tables.applications, tables.review_litigation) if t is not None]
-

@@ -217,7 +217,8 @@ class Table(_Model):
     format: TemplateFormat = "unknown"
     span: Span | None = None
     rows: list[TableRow] = Field(default_factory=list)
-    missing_rows: list[str] = Field(default_factory=list)  # canonical keys the template has but the text lacks
+    # canonical keys the template has but the text lacks
+    missing_rows: list[str] = Field(default_factory=list)
 
     def row(self, key: str) -> TableRow | None:
         return next((r for r in self.rows if r.key == key), None)
@@ -239,6 +240,11 @@ class Tables(_Model):
     def get(self, key: TableKey) -> Table | None:
         table: Table | None = getattr(self, key)
         return table
+
+    def present(self) -> list[Table]:
+        """The tables the report has, in template order."""
+        found = (self.active_disclosure, self.applications, self.review_litigation)
+        return [t for t in found if t is not None]
 
 
 # --- metadata --------------------------------------------------------------------------------------

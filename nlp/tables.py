@@ -8,6 +8,7 @@ few values (with the readings the arithmetic allows), missing rows, missing tabl
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -120,9 +121,13 @@ def _build(
     problems: list[Problem] = []
     rows: list[TableRow] = []
     deferred: list[tuple[TableRow, RawRow, tuple[str, ...]]] = []
+    anchors = _anchors(raw, fmt=fmt, aligner=aligner)
     for item in raw.rows:
         columns = _columns(item, fmt=fmt, aligner=aligner)
-        printed = printed_cells(item.values, len(columns) or len(item.values))
+        ncols = len(columns) or len(item.values)
+        printed = printed_cells(
+            item.values, ncols, anchors=_value_windows(item, anchors.get(ncols, anchors.get(0)))
+        )
         row = TableRow(
             key=item.alignment.key,
             label=item.label,
@@ -149,6 +154,38 @@ def _build(
     problems.extend(_orphans(raw, source=source))
     problems.extend(_missing(table, raw, fmt=fmt, aligner=aligner, source=source))
     return table, problems
+
+
+def _anchors(raw: RawTable, *, fmt: TemplateFormat, aligner: LabelAligner) -> dict[int, tuple[int, int]]:
+    """For each row width, where most complete rows of this table print their first value (grid layouts
+    only): as an absolute grid column, and as an offset from the row's last label cell. Tab-separated
+    rows keep their values in fixed columns; one-cell-per-line rows put them right after the label."""
+    absolute: dict[int, Counter[int]] = {}
+    relative: dict[int, Counter[int]] = {}
+    for item in raw.rows:
+        filled = [t for t in item.values if t.kind != "empty"]
+        ncols = len(_columns(item, fmt=fmt, aligner=aligner))
+        if not (filled and ncols and item.parts and filled[0].field >= 0):
+            continue
+        if filled[-1].field - filled[0].field + 1 == ncols:
+            absolute.setdefault(ncols, Counter())[filled[0].field] += 1
+            relative.setdefault(ncols, Counter())[filled[0].field - item.parts[-1].field] += 1
+    found = {
+        ncols: (counts.most_common(1)[0][0], relative[ncols].most_common(1)[0][0])
+        for ncols, counts in absolute.items()
+    }
+    if absolute:  # widths with no complete row (a one-row block) follow the table's other rows
+        found[0] = (
+            sum(absolute.values(), Counter()).most_common(1)[0][0],
+            sum(relative.values(), Counter()).most_common(1)[0][0],
+        )
+    return found
+
+
+def _value_windows(item: RawRow, anchor: tuple[int, int] | None) -> tuple[int, ...]:
+    if anchor is None or not item.parts:
+        return ()
+    return (anchor[0], item.parts[-1].field + anchor[1])
 
 
 def _build_review(

@@ -75,6 +75,7 @@ class _Assembler:
         self.group: str | None = None
         self.block: str | None = None
         self.line_mode: tuple[int, bool] | None = None  # (line, its values were printed above their label)
+        self.value_rows = {t.row for t in tokens if t.kind == "value"}
 
     # --- driving -------------------------------------------------------------------------------
 
@@ -90,6 +91,8 @@ class _Assembler:
         elif token.kind == "empty":
             if self.parts:
                 self.values.append(token)
+            elif self.current and self.current.key == "review_litigation" and token.row in self.value_rows:
+                self.current.numbers.append(token)  # a blank cell of table 4's row of numbers
         elif token.kind == "value":
             self.on_value(token)
         elif _meaningful(token.text):
@@ -159,8 +162,12 @@ class _Assembler:
         norm = normalize_label(token.text)
         if current == "applications" and not self.header_phase and norm in self.a.ambiguous_labels:
             return False  # a bare 总计 / 其他 among the rows is a row label
-        if current is None and table != "review_litigation" and table != "active_disclosure":
-            return False  # a lone column word outside any table is prose, not a header
+        if (
+            current is None
+            and table == "applications"
+            and not self.a.is_distinctive_header(token.text, table=table)
+        ):
+            return False  # a lone column word (总计, 自然人) outside any table is not a header
         self.finish_row()
         if table != current:
             self.start_table(table, token)

@@ -28,16 +28,29 @@ def cell_of(token: Token) -> Cell:
     return Cell(raw=token.text, value=value, kind=kind, line=token.line, span=span)
 
 
-def printed_cells(values: Sequence[Token], ncols: int) -> list[Cell]:
+def printed_cells(values: Sequence[Token], ncols: int, *, anchors: Sequence[int] = ()) -> list[Cell]:
     """The row's value cells in printed order: empty cells count only between values (a merged cell's
-    other positions render as empty fields around them), unless the row is blank throughout."""
+    other positions render as empty fields around them), unless the row is blank throughout.
+
+    `anchors` are grid columns where this table's complete rows print their first value: a row whose
+    first or last cell is blank is read in the first such window that holds all its values, so a blank
+    edge cell is kept as blank instead of being taken for a merged cell's leftover."""
     filled = [i for i, t in enumerate(values) if t.kind != "empty"]
     if not filled:
         return [cell_of(t) for t in values[:ncols]]
     inner = list(values[filled[0] : filled[-1] + 1])
     if len(inner) < ncols <= len(values) and len(values) == ncols:
         inner = list(values)
+    elif len(inner) < ncols:
+        windows = (_window(values, inner, ncols=ncols, start=start) for start in anchors)
+        inner = next((w for w in windows if w is not None), inner)
     return [cell_of(t) for t in inner]
+
+
+def _window(values: Sequence[Token], inner: Sequence[Token], *, ncols: int, start: int) -> list[Token] | None:
+    window = [t for t in values if start <= t.field < start + ncols]
+    complete = [t.field for t in window] == list(range(start, start + ncols))
+    return window if complete and all(t in window for t in inner) else None
 
 
 def numbers_of(cells: Sequence[Cell]) -> list[int | Decimal] | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Literal
 
@@ -29,6 +29,7 @@ _STRAY_PREFIX = re.compile(r"^[\u4e00-\u9fff、]\s+(?=[(（\d１-９])")
 _NEXT_PART = re.compile(r"(?<=\s)(?=[(（][一二三四五六七八九十]{1,2}[)）]|\d{1,2}[.、．](?!\d))")
 _MAX_LABEL_CHARS = 60
 _MAX_CONTINUATION_CHARS = 12
+_MAX_HEADING_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Token:
     end: int
     row: int  # grid row: tokens of one printed table row share it
     plain: bool = False  # from a line with no tab (PDF text): label fragments may be stray text
+    field: int = -1  # grid column of a tab-separated or one-cell-per-line cell; -1 for plain text
 
 
 def line_offsets(lines: Sequence[str]) -> list[int]:
@@ -92,8 +94,15 @@ def _label_tokens(label: str, *, skip: int, line: int, lead: int, row: int, plai
 
 
 def _is_prose(text: str) -> bool:
-    stripped = text.strip()
-    return bool(_SENTENCE_END.search(stripped)) or len("".join(stripped.split())) > _MAX_LABEL_CHARS
+    """A sentence, or a label too long to be one. Only the label part counts towards the length:
+    a long row label followed by large numbers is still a table row."""
+    parts = text.split()
+    while parts and is_value_text(parts[-1]):
+        parts.pop()
+    label = "".join(parts)
+    if len(label) <= _MAX_HEADING_CHARS and not _SENTENCE_END.search(label[:-1]):
+        label = label.rstrip("。")  # a heading with a trailing 。 (三、收到和处理政府信息公开申请情况。)
+    return bool(_SENTENCE_END.search(label)) or len(label) > _MAX_LABEL_CHARS
 
 
 def tokenize(lines: Sequence[str], *, blocks: Sequence[SourceBlock] = ()) -> list[Token]:
@@ -136,14 +145,26 @@ def _tab_line(tokens: list[Token], text: str, *, line: int, start: int, row: int
     """Tokens of a line with tabs; returns the grid row the next line continues."""
     single_cell = text.startswith("\t") and text.count("\t") == 1 and not grid
     if single_cell:  # ⇥cell: one cell of the current blank-line-delimited grid row
-        tokens.extend(_field_tokens(text[1:], line=line, start=start + 1, row=row, plain=False))
+        column = _cells_in_row(tokens, row)
+        cells = _field_tokens(text[1:], line=line, start=start + 1, row=row, plain=False)
+        tokens.extend(replace(t, field=column) for t in cells)
         return row
     row += 1
     pos = start
-    for field in text.split("\t"):
-        tokens.extend(_field_tokens(field, line=line, start=pos, row=row, plain=False))
+    for column, field in enumerate(text.split("\t")):
+        cells = _field_tokens(field, line=line, start=pos, row=row, plain=False)
+        tokens.extend(replace(t, field=column) for t in cells)
         pos += len(field) + 1
     return row + 1
+
+
+def _cells_in_row(tokens: Sequence[Token], row: int) -> int:
+    count = 0
+    for token in reversed(tokens):
+        if token.row != row:
+            break
+        count += 1
+    return count
 
 
 def _continues_cell(tokens: list[Token], text: str, *, line: int, previous: str) -> bool:
