@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,7 +24,6 @@ __all__ = [
     "report_flags",
     "table_values",
 ]
-
 
 
 class _Doc(BaseModel):
@@ -188,9 +187,11 @@ def build_bundle(
     findings: Sequence[Finding] = (),
     *,
     topics_of: Callable[[str], Sequence[str]] | None = None,
+    passage_flags_by_start: Mapping[int, Sequence[str]] | None = None,
 ) -> ReportBundle:
     """The report document and one document per passage. `topics_of(text) -> list[str]` tags passages
-    (pass `nlp.topics.topics_for`); without it passages carry no topics."""
+    (pass `nlp.topics.topics_for`); without it passages carry no topics. `passage_flags_by_start` adds
+    flags computed across reports (boilerplate, copied_prev_year…) to the passage starting there."""
     flags = report_flags(findings)
     pairs = [(s.key, p) for s in report.sections for p in s.passages]
     doc = _report_doc(report, findings, flags=flags, n_passages=len(pairs))
@@ -198,6 +199,8 @@ def build_bundle(
     for ordinal, (section, passage) in enumerate(pairs):
         item = _passage_doc(doc, section, passage, ordinal=ordinal)
         item.flags = passage_flags(passage.span, findings, report_level=flags)
+        extra = (passage_flags_by_start or {}).get(passage.span.start, ())
+        item.flags = sorted({*item.flags, *extra})
         if topics_of is not None:
             item.topics = list(topics_of(passage.text))
         passages.append(item)

@@ -18,7 +18,7 @@ app = typer.Typer(
 )
 
 # Each module registers its own subcommands; the order here is the order of `govreport --help`.
-_COMMAND_MODULES = ("extract", "check", "ingest", "search", "serve")
+_COMMAND_MODULES = ("extract", "check", "compare", "ingest", "search", "serve")
 
 
 def _register_commands() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +23,7 @@ from nlp.settings import Settings
 
 __all__ = ["IngestFailure", "IngestSummary", "file_sha256", "ingest_paths"]
 
-_CHUNK = 32  # reports checked together (cross-year rules pair reports within a chunk)
+_CHUNK = 128  # reports checked and compared together: cross-year rules and boilerplate pair within a chunk
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,17 @@ def _topics() -> Callable[[str], list[str]]:
     return topics_for
 
 
+def _boilerplate_by_report(reports: Sequence[Report]) -> dict[str, dict[int, list[str]]]:
+    """Boilerplate flags found within this batch, as report id → passage start → flags. Copies are
+    only seen between reports of the same batch (a chunk of the files given)."""
+    from nlp.compare import boilerplate_flags
+
+    by_report: dict[str, dict[int, list[str]]] = {}
+    for (report_id, start), flags in boilerplate_flags(reports).items():
+        by_report.setdefault(report_id, {})[start] = flags
+    return by_report
+
+
 class _Ingester:
     def __init__(self, backend: SearchBackend, summary: IngestSummary) -> None:
         self.backend = backend
@@ -127,8 +138,8 @@ class _Ingester:
         self.topics_of = _topics()
         summary.checked = self.check is not None
 
-    def write(self, report: Report, findings: list[Finding]) -> None:
-        bundle = build_bundle(report, findings, topics_of=self.topics_of)
+    def write(self, report: Report, findings: list[Finding], *, flags: Mapping[int, Sequence[str]]) -> None:
+        bundle = build_bundle(report, findings, topics_of=self.topics_of, passage_flags_by_start=flags)
         stale = [i for i in self.backend.report_ids_for_source(report.source) if i != report.sha256]
         outcome = self.backend.index([bundle])
         for failure in outcome.failed:
@@ -145,9 +156,10 @@ class _Ingester:
         reports = [r for r in chunk if isinstance(r, Report)]
         self.summary.failed.extend(f for f in chunk if isinstance(f, IngestFailure))
         findings = self.check(reports) if self.check and reports else {}
+        copies = _boilerplate_by_report(reports)
         for report in reports:
             try:
-                self.write(report, findings.get(report.sha256, []))
+                self.write(report, findings.get(report.sha256, []), flags=copies.get(report.sha256, {}))
             except GovReportError as exc:
                 self.summary.failed.append(IngestFailure(report.source, exc.code.value, exc.message))
 
