@@ -3,7 +3,10 @@
 Each passage is indexed twice in one FTS5 table: a `words` column of jieba words (ranking) and a
 `chars` column of single characters (exact substrings). A query term matches when its characters occur
 contiguously; a jieba-word match on top ranks a passage higher (BM25, words weighted over chars).
-Facets are GROUP BY over the matched set; highlights are computed on the original text.
+A words match implies a chars match (both are the same normalised characters), so when nothing is
+ranked (filters only, sort by year or region) the MATCH is the chars phrase alone, and BM25 is only
+computed for relevance order. Facets are GROUP BY over the matched set, whose facet columns are read
+through a covering index; highlights are computed on the original text.
 
 The query builders (`match_expression`, `filter_clause`, ...) are pure: query in, SQL text and
 parameters out. Every SQL parameter is bound; user text only reaches FTS5 as quoted phrases of
@@ -14,11 +17,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from indexer.backends._shared import page_offset
+from indexer.backends._shared import FACET_LIMIT, hit_from_doc, page_offset, top_buckets
 from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome
 from indexer.documents import PassageDoc, ReportBundle, ReportDoc
 from indexer.query import (
@@ -31,16 +35,19 @@ from indexer.query import (
     check_query,
     encode_page_token,
 )
-from indexer.tokens import char_tokens, chars_field, highlight, word_tokens, words_field
+from indexer.tokens import char_tokens, chars_field, word_tokens, words_field
 from nlp.errors import ErrorCode, GovReportError
-from nlp.schema import Region
 from nlp.settings import Settings
 
 __all__ = [
     "FACET_COLUMNS",
     "SCHEMA_VERSION",
     "SqliteBackend",
+    "combined_facets_sql",
+    "facet_sql",
     "filter_clause",
+    "hits_sql",
+    "marginal_buckets",
     "match_expression",
     "order_clause",
 ]
@@ -48,7 +55,8 @@ __all__ = [
 SCHEMA_VERSION = 1
 WORDS_WEIGHT = 3.0  # bm25 weight of the jieba-words column relative to the chars column
 CHARS_WEIGHT = 1.0
-FACET_LIMIT = 20
+CACHE_KIB = 64 * 1024  # page cache per connection
+MMAP_BYTES = 1 << 30  # read the file through the OS page cache, no copy into SQLite's
 # facet / filter name → passages column; topic and flag live in passage_tags
 FACET_COLUMNS: dict[str, str] = {
     "province": "province",
@@ -87,6 +95,10 @@ CREATE TABLE IF NOT EXISTS passage_tags (
 );
 CREATE INDEX IF NOT EXISTS passage_tags_value ON passage_tags(facet, value, passage);
 CREATE INDEX IF NOT EXISTS passage_tags_passage ON passage_tags(passage);
+-- covering index: facet and sort columns of a matched rowid without reading the wide row (text, doc)
+CREATE INDEX IF NOT EXISTS passages_facets ON passages(
+    id, province, city, county, level, year, section, kind, issuing_body, report_id, ordinal
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS passage_fts USING fts5(words, chars, tokenize = 'unicode61');
 """
 
@@ -99,17 +111,20 @@ def _phrase(tokens: Sequence[str]) -> str:
     return '"' + " ".join(tokens) + '"'
 
 
-def _term_expression(term: str) -> str | None:
+def _term_expression(term: str, *, ranked: bool) -> str | None:
     chars = char_tokens(term)
     if not chars:
         return None
     words = word_tokens(term)
+    if not ranked or not words:
+        return f"chars : {_phrase(chars)}"
     return f"(chars : {_phrase(chars)} OR words : {_phrase(words)})"
 
 
-def match_expression(text: TextQuery) -> str | None:
-    """The FTS5 MATCH expression of the text, or None when the text has no positive term."""
-    positive = [e for e in (_term_expression(t) for t in text.positive) if e]
+def match_expression(text: TextQuery, *, ranked: bool = True) -> str | None:
+    """The FTS5 MATCH expression of the text, or None when the text has no positive term. Unranked,
+    it leaves out the words phrases: they select nothing the chars phrases do not, they only score."""
+    positive = [e for e in (_term_expression(t, ranked=ranked) for t in text.positive) if e]
     if not positive:
         return None
     expression = " AND ".join(positive)
@@ -171,14 +186,40 @@ def facet_sql(name: str) -> str:
     )
 
 
-def hits_sql(expression: str | None, where: str) -> str:
-    """INSERT of the matched passages (rowid, score, facet columns) into temp.hits."""
+def combined_facets_sql(names: Sequence[str]) -> str:
+    """Counts of every combination of the column facets' values over temp.hits: one pass over the
+    matched set instead of one per facet; `marginal_buckets` sums the (few) groups per facet."""
+    columns = ", ".join(FACET_COLUMNS[name] for name in names)
+    return f"SELECT {columns}, count(*) FROM temp.hits GROUP BY {columns}"
+
+
+def marginal_buckets(
+    rows: Sequence[Sequence[object]], names: Sequence[str], *, limit: int = FACET_LIMIT
+) -> dict[str, list[FacetBucket]]:
+    """Per-facet buckets from combination counts (each row: one value per facet, then a count)."""
+    counts: dict[str, Counter[str | int]] = {name: Counter() for name in names}
+    for row in rows:
+        count = row[-1]
+        for name, value in zip(names, row[:-1], strict=False):
+            if value is not None:
+                counts[name][value] += count  # type: ignore[index,operator]
+    return {name: top_buckets(counts[name].items(), limit=limit) for name in names}
+
+
+def hits_sql(expression: str | None, where: str, *, ranked: bool) -> str:
+    """INSERT of the matched passages (rowid, score, facet columns) into temp.hits; the score is BM25
+    when ranked, else 0.0 (BM25 over every match is most of a common term's cost)."""
     columns = ", ".join(f"p.{c}" for c in _HIT_COLUMNS)
     if expression is None:
-        return f"INSERT INTO temp.hits SELECT p.id, 0.0, {columns} FROM passages p WHERE {where}"
+        return (
+            f"INSERT INTO temp.hits SELECT p.id, 0.0, {columns} "
+            f"FROM passages p INDEXED BY passages_facets WHERE {where}"
+        )
+    score = f"bm25(passage_fts, {WORDS_WEIGHT}, {CHARS_WEIGHT})" if ranked else "0.0"
     return (
-        f"INSERT INTO temp.hits SELECT f.rowid, bm25(passage_fts, {WORDS_WEIGHT}, {CHARS_WEIGHT}), {columns} "
-        f"FROM passage_fts f CROSS JOIN passages p ON p.id = f.rowid WHERE passage_fts MATCH ? AND {where}"
+        f"INSERT INTO temp.hits SELECT f.rowid, {score}, {columns} FROM passage_fts f "
+        f"CROSS JOIN passages p INDEXED BY passages_facets ON p.id = f.rowid "
+        f"WHERE passage_fts MATCH ? AND {where}"
     )
 
 
@@ -193,23 +234,8 @@ def _passage_row(doc: PassageDoc) -> tuple[object, ...]:
 
 
 def _hit(row: sqlite3.Row, *, needles: Sequence[str]) -> Hit:
-    doc = PassageDoc.model_validate_json(row["doc"])
-    return Hit(
-        passage_id=doc.passage_id,
-        report_id=doc.report_id,
-        source=doc.source,
-        issuing_body=doc.issuing_body,
-        region=Region(province=doc.province, city=doc.city, county=doc.county),
-        level=doc.level,
-        year=doc.year,
-        section=doc.section,
-        kind=doc.kind,
-        topics=doc.topics,
-        flags=doc.flags,
-        text=doc.text,
-        highlight=highlight(doc.text, needles),
-        score=None if row["score"] == 0.0 else -float(row["score"]),
-    )
+    score = None if row["score"] == 0.0 else -float(row["score"])  # bm25 is lower-is-better
+    return hit_from_doc(PassageDoc.model_validate_json(row["doc"]), needles=needles, score=score)
 
 
 class SqliteBackend:
@@ -243,6 +269,8 @@ class SqliteBackend:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
             conn.executescript(_SCHEMA)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except (sqlite3.Error, OSError) as exc:
@@ -271,19 +299,28 @@ class SqliteBackend:
         conn.execute("DELETE FROM passages WHERE report_id = ?", (report_id,))
         return conn.execute("DELETE FROM reports WHERE report_id = ?", (report_id,)).rowcount > 0
 
-    def _insert_passage(self, conn: sqlite3.Connection, doc: PassageDoc) -> None:
-        cursor = conn.execute(
-            "INSERT INTO passages (passage_id, report_id, source, issuing_body, province, city, county, "
-            "level, year, section, kind, ordinal, text, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            _passage_row(doc),
+    @staticmethod
+    def _insert_passages(conn: sqlite3.Connection, docs: Sequence[PassageDoc]) -> None:
+        """All passages of a report in three executemany calls. Ids are assigned here: the write
+        transaction (BEGIN IMMEDIATE) holds the database's only write lock."""
+        first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM passages").fetchone()[0]
+        ids = range(first, first + len(docs))
+        conn.executemany(
+            "INSERT INTO passages (id, passage_id, report_id, source, issuing_body, province, city, county, "
+            "level, year, section, kind, ordinal, text, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(i, *_passage_row(d)) for i, d in zip(ids, docs, strict=True)],
         )
-        rowid = cursor.lastrowid
-        conn.execute(
+        conn.executemany(
             "INSERT INTO passage_fts (rowid, words, chars) VALUES (?, ?, ?)",
-            (rowid, words_field(doc.text), chars_field(doc.text)),
+            [(i, words_field(d.text), chars_field(d.text)) for i, d in zip(ids, docs, strict=True)],
         )
-        tags = [("topic", t) for t in doc.topics] + [("flag", f) for f in doc.flags]
-        conn.executemany("INSERT INTO passage_tags VALUES (?, ?, ?)", [(rowid, k, v) for k, v in tags])
+        tags = [
+            (i, facet, value)
+            for i, d in zip(ids, docs, strict=True)
+            for facet, values in (("topic", d.topics), ("flag", d.flags))
+            for value in values
+        ]
+        conn.executemany("INSERT INTO passage_tags VALUES (?, ?, ?)", tags)
 
     def _write(self, bundle: ReportBundle) -> None:
         report = bundle.report
@@ -293,8 +330,7 @@ class SqliteBackend:
                 "INSERT INTO reports (report_id, source, year, doc) VALUES (?, ?, ?, ?)",
                 (report.report_id, report.source, report.year, report.model_dump_json()),
             )
-            for passage in bundle.passages:
-                self._insert_passage(conn, passage)
+            self._insert_passages(conn, bundle.passages)
 
     def index(self, bundles: Sequence[ReportBundle]) -> IndexOutcome:
         outcome = IndexOutcome()
@@ -343,20 +379,28 @@ class SqliteBackend:
     # --- searching ---------------------------------------------------------------------------------
 
     def _fill_hits(self, checked: CheckedQuery) -> None:
-        expression = match_expression(checked.text)
+        ranked = checked.query.sort == "relevance"
+        expression = match_expression(checked.text, ranked=ranked)
         where, params = filter_clause(checked.query.filters.active())
         self._conn.execute(_HITS_TABLE)
         self._conn.execute("DELETE FROM temp.hits")
         args = [expression, *params] if expression is not None else params
-        self._conn.execute(hits_sql(expression, where), args)
+        self._conn.execute(hits_sql(expression, where, ranked=ranked), args)
 
     def _facets(self, names: Sequence[str]) -> dict[str, list[FacetBucket]]:
+        unique = list(dict.fromkeys(names))
+        columns = [n for n in unique if n not in TAG_FACETS]
         facets: dict[str, list[FacetBucket]] = {}
-        for name in dict.fromkeys(names):
+        if len(columns) > 1:
+            rows = self._conn.execute(combined_facets_sql(columns)).fetchall()
+            facets.update(marginal_buckets(rows, columns))
+        for name in unique:
+            if name in facets:
+                continue
             args: tuple[object, ...] = (name, FACET_LIMIT) if name in TAG_FACETS else (FACET_LIMIT,)
             rows = self._conn.execute(facet_sql(name), args).fetchall()
             facets[name] = [FacetBucket(value=r[0], count=r[1]) for r in rows]
-        return facets
+        return {name: facets[name] for name in unique}
 
     def _page(self, checked: CheckedQuery, offset: int) -> list[sqlite3.Row]:
         sql = (
