@@ -1,11 +1,13 @@
 """The embedded tantivy backend: a tantivy index directory plus a small SQLite file of report documents.
 
-Passages are indexed as in the SQLite backend: a `words` field of jieba words (ranking) and a `chars`
-field of single characters (exact substrings), both split on whitespace with positions, so "复议" is
-found inside 行政复议 and phrases stay phrases. A term must match its characters contiguously; a
-jieba-word match on top ranks higher (BM25, words boosted over chars). Facets are terms aggregations
-over fast fields; filters are term queries on the same fields; the stored passage document gives hits
-and highlights (computed on the original text by indexer.tokens.highlight).
+Passages are indexed with a `words` field of jieba words (ranking) and, for exact substrings, the
+overlapping character bigrams of the normalised text (`bigrams`, with positions) plus its single
+characters (`chars`, for one-character terms). A term of n >= 2 characters matches exactly where its
+n-1 bigrams occur at consecutive positions, so "复议" is found inside 行政复议 as in the SQLite
+backend's chars column; bigram postings are far shorter than single-character ones, which keeps common
+terms (公开 is in most passages) fast. A jieba-word match on top ranks higher (BM25, words boosted).
+Facets are terms aggregations over fast fields; filters are term queries on the same fields; the
+stored passage document gives hits and highlights (computed on the original text by indexer.tokens.highlight).
 
 Report documents live beside the index in `reports.sqlite3` (lookup by id and by source). A batch is
 one tantivy commit, then one SQLite transaction; passages are written first, so a crash in between
@@ -22,6 +24,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +43,7 @@ from indexer.query import (
     check_query,
     encode_page_token,
 )
-from indexer.tokens import char_tokens, chars_field, word_tokens, words_field
+from indexer.tokens import char_tokens, word_tokens, words_field
 from nlp.errors import ErrorCode, GovReportError
 from nlp.settings import Settings
 
@@ -49,13 +52,15 @@ __all__ = [
     "SCHEMA_VERSION",
     "TantivyBackend",
     "build_schema",
+    "char_bigrams",
+    "exact_query",
     "filter_queries",
     "passage_document",
     "sort_options",
     "text_query",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # the index and report store live under v<SCHEMA_VERSION>/: a new layout starts empty
 WORDS_BOOST = 3.0  # weight of a jieba-word match relative to the chars match every hit has
 WRITER_HEAP = 64_000_000
 # facet / filter name → tantivy field (raw-tokenised fast text, or the i64 year)
@@ -88,8 +93,9 @@ CREATE INDEX IF NOT EXISTS reports_source ON reports(source);
 
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    for name in ("words", "chars"):
+    for name in ("words", "bigrams"):
         builder.add_text_field(name, stored=False, tokenizer_name=_TOKENIZER, index_option="position")
+    builder.add_text_field("chars", stored=False, tokenizer_name=_TOKENIZER, index_option="freq")
     for name in _STRING_FIELDS:
         builder.add_text_field(name, stored=False, tokenizer_name="raw", index_option="basic", fast=True)
     builder.add_integer_field("year", stored=False, indexed=True, fast=True)
@@ -105,11 +111,18 @@ def _region_key(doc: PassageDoc) -> str:
     return "0" + "\x1f".join((doc.province, doc.city or "", doc.county or ""))
 
 
+def char_bigrams(chars: Sequence[str]) -> list[str]:
+    """Overlapping pairs of neighbouring characters: 行政复议 → 行政 政复 复议."""
+    return [a + b for a, b in pairwise(chars)]
+
+
 def passage_document(doc: PassageDoc) -> tantivy.Document:
     """The tantivy document of one passage: token fields, facet fields, the stored JSON."""
+    chars = char_tokens(doc.text)
     fields: dict[str, Any] = {
         "words": words_field(doc.text),
-        "chars": chars_field(doc.text),
+        "bigrams": " ".join(char_bigrams(chars)),
+        "chars": " ".join(chars),
         "report_id": doc.report_id,
         "level": doc.level,
         "kind": doc.kind,
@@ -141,11 +154,18 @@ def _tokens_query(schema: tantivy.Schema, field: str, tokens: Sequence[str]) -> 
     return tantivy.Query.phrase_query(schema, field, list(tokens))
 
 
+def exact_query(schema: tantivy.Schema, chars: Sequence[str]) -> tantivy.Query:
+    """Passages holding these normalised characters contiguously (an exact substring)."""
+    if len(chars) == 1:
+        return tantivy.Query.term_query(schema, "chars", chars[0])
+    return _tokens_query(schema, "bigrams", char_bigrams(chars))
+
+
 def _term_query(schema: tantivy.Schema, term: str) -> tantivy.Query | None:
     chars = char_tokens(term)
     if not chars:
         return None
-    exact = _tokens_query(schema, "chars", chars)
+    exact = exact_query(schema, chars)
     words = word_tokens(term)
     if not words:
         return exact
@@ -162,7 +182,7 @@ def text_query(schema: tantivy.Schema, text: TextQuery) -> list[tuple[tantivy.Oc
     clauses = [(tantivy.Occur.Must, q) for q in positive]
     for term in text.excluded:
         if chars := char_tokens(term):
-            clauses.append((tantivy.Occur.MustNot, _tokens_query(schema, "chars", chars)))
+            clauses.append((tantivy.Occur.MustNot, exact_query(schema, chars)))
     return clauses
 
 
@@ -231,8 +251,9 @@ class TantivyBackend:
         self.page_size_cap = page_size_cap
         self._lock = threading.RLock()
         self._schema = build_schema()
-        self._index = self._open_index(path, self._schema)
-        self._reports = self._open_reports(path / "reports.sqlite3")
+        layout = path / f"v{SCHEMA_VERSION}"
+        self._index = self._open_index(layout, self._schema)
+        self._reports = self._open_reports(layout / "reports.sqlite3")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TantivyBackend:
