@@ -13,7 +13,7 @@ from conftest import build_test_report
 from indexer.backends import open_backend
 from indexer.backends.base import SearchBackend
 from indexer.documents import build_bundle
-from indexer.query import SearchFilters, SearchQuery
+from indexer.query import SearchFilters, SearchQuery, encode_page_token
 from nlp.errors import ErrorCode, GovReportError
 from nlp.settings import Settings, get_settings
 from nlp.topics import topics_for
@@ -189,3 +189,58 @@ def test_backend_refuses_a_token_from_another_query(backend: SearchBackend) -> N
     with pytest.raises(GovReportError) as caught:
         backend.search(SearchQuery(text="复议", page_size=1, page_token=first.next_page_token))
     assert caught.value.code is ErrorCode.PAGE_TOKEN_INVALID
+
+
+def _signed(query: SearchQuery, offset: int) -> SearchQuery:
+    return query.model_copy(update={"page_token": encode_page_token(query, after=[offset])})
+
+
+def test_backend_refuses_absurd_page_offsets(backend: SearchBackend) -> None:
+    # as if our token key leaked: a validly signed token with an offset no engine can take
+    if backend.name not in EMBEDDED:
+        pytest.skip("offset page tokens are how the embedded backends page")
+    query = SearchQuery(text="政策解读")
+    with pytest.raises(GovReportError) as caught:
+        backend.search(_signed(query, 10**30))
+    assert (caught.value.code, caught.value.parameter) == (ErrorCode.PAGE_TOKEN_INVALID, "page_token")
+    past_end = backend.search(_signed(query, 10**6))
+    assert (past_end.total, past_end.hits, past_end.next_page_token) == (4, [], None)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "year", "region"])
+def test_backend_every_sort_pages_through_all_hits(backend: SearchBackend, sort: str) -> None:
+    query = SearchQuery(text="政策解读", page_size=1, sort=sort)  # type: ignore[arg-type]
+    pages = []
+    while True:
+        page = backend.search(query)
+        pages.extend(page.hits)
+        if page.next_page_token is None:
+            break
+        query = query.model_copy(update={"page_token": page.next_page_token})
+    assert len({h.passage_id for h in pages}) == len(pages) == 4
+    if sort == "year":
+        assert [h.year for h in pages] == [2022, 2021, 2021, 2021]
+    if sort == "region":
+        assert [h.region.province for h in pages] == ["山西省", "河南省", "重庆市", "重庆市"]
+    if sort == "relevance":
+        scores = [h.score for h in pages]
+        assert all(s is not None for s in scores) and scores == sorted(scores, reverse=True)  # type: ignore[type-var]
+
+
+def test_backend_filter_only_query_is_faceted(backend: SearchBackend) -> None:
+    result = backend.search(
+        SearchQuery(filters=SearchFilters(province=["重庆市"]), facets=["kind", "year", "province"])
+    )
+    assert result.total == 3
+    if backend.name in EMBEDDED:
+        assert all(h.score is None for h in result.hits)
+    kinds = {(b.value, b.count) for b in result.facets["kind"]}
+    assert kinds == {("problem", 1), ("improvement", 1), ("other", 1)}
+    assert [(b.value, b.count) for b in result.facets["year"]] == [(2021, 3)]
+    assert list(result.facets) == ["kind", "year", "province"]
+
+
+def test_backend_excluded_single_character_and_phrase(backend: SearchBackend) -> None:
+    assert backend.search(SearchQuery(text="政策解读 -丰")).total == 1
+    assert backend.search(SearchQuery(text='政策解读 -"形式 仍需"')).total == 3
+    assert [h.source for h in backend.search(SearchQuery(text="诉")).hits] == ["c/lingqiu.txt"]
