@@ -9,6 +9,7 @@ readers (PDF included), so the two costs can be told apart. Prints one line per 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import time
 from collections.abc import Callable
@@ -35,12 +36,19 @@ def main() -> None:
     args = parser.parse_args()
     texts = [p.read_text(encoding="utf-8") for p in (args.paths or DEFAULT_INPUTS) if p.suffix == ".txt"]
     extract_text(texts[0])  # warm-up: jieba's dictionary and the label index load once per process
-    print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, python {platform.python_version()}")
-    _rate("text (in memory)", len(texts) * args.rounds, lambda: [extract_text(t) for _ in range(args.rounds) for t in texts])
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, python {platform.python_version()}")
+    _rate(
+        "text (in memory)",
+        len(texts) * args.rounds,
+        lambda: [extract_text(t) for _ in range(args.rounds) for t in texts],
+    )
     pdf_rounds = max(1, args.rounds // 10)
     if PDF_INPUTS:
-        _rate("pdf (read + extract)", len(PDF_INPUTS) * pdf_rounds,
-              lambda: [extract_path(p) for _ in range(pdf_rounds) for p in PDF_INPUTS])
+        _rate(
+            "pdf (read + extract)",
+            len(PDF_INPUTS) * pdf_rounds,
+            lambda: [extract_path(p) for _ in range(pdf_rounds) for p in PDF_INPUTS],
+        )
 
 
 if __name__ == "__main__":

@@ -1,1 +1,1 @@
-"""govreport NLP core: reading, extraction, alignment, claims and checks (schema.py imports nothing of ours)."""
+"""govreport NLP core: reading, extraction, alignment, claims, checks (schema.py imports nothing of ours)."""

@@ -11,7 +11,7 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="govreport",
-    help="Read, check and search 政府信息公开工作年度报告 (government information-disclosure annual reports).",
+    help="Read, check and search 政府信息公开工作年度报告 (government information-disclosure reports).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
