@@ -85,4 +85,3 @@ def schema_command() -> None:
 def register(app: typer.Typer) -> None:
     app.command("extract")(extract_command)
     app.command("schema")(schema_command)
-
