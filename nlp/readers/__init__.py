@@ -11,14 +11,11 @@ from pathlib import Path
 
 from nlp.errors import ErrorCode, GovReportError
 from nlp.readers.common import readers_config
-from nlp.readers.inputs import SUPPORTED_SUFFIXES, expand_inputs
+from nlp.readers.inputs import IMAGE_SUFFIXES, LEGACY_WORD_SUFFIXES, SUPPORTED_SUFFIXES, expand_inputs
 from nlp.schema import SourceDocument
 from nlp.settings import Settings, get_settings
 
 __all__ = ["SUPPORTED_SUFFIXES", "expand_inputs", "read_bytes", "read_path"]
-
-_LEGACY_WORD = frozenset({".doc", ".wps", ".rtf"})
-
 
 def _check_size(size: int, *, source: str, settings: Settings) -> None:
     if size > settings.max_file_bytes:
@@ -31,8 +28,11 @@ def _check_size(size: int, *, source: str, settings: Settings) -> None:
 
 
 def _unsupported(suffix: str, source: str) -> GovReportError:
-    if suffix in _LEGACY_WORD:
+    if suffix in LEGACY_WORD_SUFFIXES:
         reason = f"{suffix} files cannot be read: convert to .docx first (e.g. `soffice --convert-to docx`)"
+    elif suffix in IMAGE_SUFFIXES:
+        reason = f"{suffix} is an image (a scan): OCR is needed to read its text"
+        return GovReportError(ErrorCode.READ_OCR_NEEDED, reason, source=source)
     else:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
         reason = f"no reader for '{suffix or 'no suffix'}' files (supported: {supported})"

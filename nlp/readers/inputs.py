@@ -9,11 +9,17 @@ from pathlib import Path
 from nlp.errors import ErrorCode, problem
 from nlp.schema import Problem
 
-__all__ = ["SUPPORTED_SUFFIXES", "expand_inputs"]
+__all__ = ["IMAGE_SUFFIXES", "LEGACY_WORD_SUFFIXES", "SUPPORTED_SUFFIXES", "expand_inputs"]
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
     {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf"}
 )
+LEGACY_WORD_SUFFIXES: frozenset[str] = frozenset({".doc", ".wps", ".rtf"})
+IMAGE_SUFFIXES: frozenset[str] = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif"})
+# Report-like files a directory may hold that no reader handles: they are passed on so the reader names
+# each one with its reason (convert to .docx, OCR needed…) instead of the batch dropping them silently.
+_OTHER_DOCUMENTS = frozenset({".ofd", ".xls", ".xlsx", ".et", ".odt", ".caj"})
+_REPORTED_UNREADABLE = LEGACY_WORD_SUFFIXES | IMAGE_SUFFIXES | _OTHER_DOCUMENTS
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -22,7 +28,8 @@ def _is_glob(text: str) -> bool:
 
 
 def _supported(path: Path) -> bool:
-    return path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES and not path.name.startswith(".")
+    wanted = SUPPORTED_SUFFIXES | _REPORTED_UNREADABLE
+    return path.is_file() and path.suffix.lower() in wanted and not path.name.startswith(".")
 
 
 def _from_directory(directory: Path) -> list[Path]:
