@@ -72,6 +72,7 @@ def _assert_read_error(path: Path, code: ErrorCode, *, settings: Settings | None
         ("junk.txt", lambda: bytes(range(256)) * 10, ErrorCode.READ_BINARY),
         ("old.doc", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ErrorCode.READ_UNSUPPORTED),
         ("sheet.xlsx", lambda: b"PK\x03\x04", ErrorCode.READ_UNSUPPORTED),
+        ("scan.png", lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, ErrorCode.READ_OCR_NEEDED),
     ],
 )
 def test_readers_errors_bad_file_gives_code_and_names_it(
