@@ -391,7 +391,16 @@ def _usable_sentences(line: str) -> list[str]:
     if len(line) < 30 or "\t" in line:
         return []
     pieces = (p.strip() for p in line.split("。"))
-    return [p + "。" for p in pieces if 12 <= len(p) <= 150 and not _UNUSABLE.search(p)]
+    return [p + "。" for p in pieces if 12 <= len(p) <= 150 and not _UNUSABLE.search(p) and _gbk(p)]
+
+
+def _gbk(text: str) -> bool:
+    """The GBK renderer must be able to encode every sentence (a few seed lines carry U+00A0)."""
+    try:
+        text.encode("gbk")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # --- strategies: cells ---------------------------------------------------------------------------
