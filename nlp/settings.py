@@ -27,14 +27,15 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(
         default_factory=lambda: Path(user_data_dir("govreport", appauthor=False)),
-        description="Where the embedded backend keeps its database.",
+        description="Where the embedded backends keep their index (tantivy/) or database file.",
     )
     config_dir: Path = Field(
         default_factory=packaged_config_dir,
         description="Folder of labels.yaml, rules.yaml, topics.yaml, es/*.json, spacy.cfg.",
     )
-    backend: Literal["sqlite", "tantivy", "elasticsearch"] = Field(
-        default="sqlite", description="Search backend."
+    backend: Literal["tantivy", "sqlite", "elasticsearch"] = Field(
+        default="tantivy",
+        description="Search backend: tantivy (embedded, default), sqlite (embedded, FTS5) or elasticsearch.",
     )
     es_url: str | None = Field(
         default=None,

@@ -9,16 +9,16 @@ __all__ = ["BackendStats", "IndexFailure", "IndexOutcome", "SearchBackend", "ope
 
 
 def open_backend(settings: Settings) -> SearchBackend:
-    """The backend `settings.backend` names: the embedded SQLite database or tantivy index under
-    `settings.data_dir` (created on first use), or Elasticsearch at `settings.es_url`."""
+    """The backend `settings.backend` names: the embedded tantivy index (the default) or SQLite
+    database under `settings.data_dir` (created on first use), or Elasticsearch at `settings.es_url`."""
     if settings.backend == "elasticsearch":
         from indexer.backends.elasticsearch import ElasticsearchBackend
 
         return ElasticsearchBackend.from_settings(settings)
-    if settings.backend == "tantivy":
-        from indexer.backends.tantivy import TantivyBackend
+    if settings.backend == "sqlite":
+        from indexer.backends.sqlite import SqliteBackend
 
-        return TantivyBackend.from_settings(settings)
-    from indexer.backends.sqlite import SqliteBackend
+        return SqliteBackend.from_settings(settings)
+    from indexer.backends.tantivy import TantivyBackend
 
-    return SqliteBackend.from_settings(settings)
+    return TantivyBackend.from_settings(settings)
