@@ -56,11 +56,12 @@ __all__ = [
     "exact_query",
     "filter_queries",
     "passage_document",
+    "sort_keys",
     "sort_options",
     "text_query",
 ]
 
-SCHEMA_VERSION = 2  # the index and report store live under v<SCHEMA_VERSION>/: a new layout starts empty
+SCHEMA_VERSION = 3  # the index and report store live under v<SCHEMA_VERSION>/: a new layout starts empty
 WORDS_BOOST = 3.0  # weight of a jieba-word match relative to the chars match every hit has
 WRITER_HEAP = 64_000_000
 # facet / filter name → tantivy field (raw-tokenised fast text, or the i64 year)
@@ -99,16 +100,24 @@ def build_schema() -> tantivy.Schema:
     for name in _STRING_FIELDS:
         builder.add_text_field(name, stored=False, tokenizer_name="raw", index_option="basic", fast=True)
     builder.add_integer_field("year", stored=False, indexed=True, fast=True)
-    # "0<province>\x1f<city>\x1f<county>", or "1" without a province: ascending = regions A–Z, unknown last
-    builder.add_text_field("region_sort", stored=False, tokenizer_name="raw", index_option="basic", fast=True)
+    # whole sort keys (see sort_keys): one fast field orders by year or region, then report and position
+    for name in ("year_sort", "region_sort"):
+        builder.add_text_field(name, stored=False, tokenizer_name="raw", index_option="basic", fast=True)
     builder.add_bytes_field("doc", stored=True, indexed=False)
     return builder.build()
 
 
-def _region_key(doc: PassageDoc) -> str:
-    if doc.province is None:
-        return "1"
-    return "0" + "\x1f".join((doc.province, doc.city or "", doc.county or ""))
+def sort_keys(doc: PassageDoc) -> dict[str, str]:
+    """Ascending text keys for the year and region orders, ending in report id and ordinal as the SQLite
+    backend's ORDER BY does, so ties never fall back to document addresses (which merges change)."""
+    tail = f"\x1f{doc.report_id}\x1f{doc.ordinal:08d}"
+    year = "z" if doc.year is None else f"{9999 - doc.year:04d}"  # newest first, no year last
+    region = (
+        "1"  # no province: last
+        if doc.province is None
+        else "0" + "\x1f".join((doc.province, doc.city or "", doc.county or ""))
+    )
+    return {"year_sort": year + tail, "region_sort": region + tail}
 
 
 def char_bigrams(chars: Sequence[str]) -> list[str]:
@@ -126,7 +135,6 @@ def passage_document(doc: PassageDoc) -> tantivy.Document:
         "report_id": doc.report_id,
         "level": doc.level,
         "kind": doc.kind,
-        "region_sort": _region_key(doc),
         "doc": doc.model_dump_json().encode("utf-8"),
     }
     optional = {
@@ -138,6 +146,7 @@ def passage_document(doc: PassageDoc) -> tantivy.Document:
         "year": doc.year,
     }
     fields.update({name: value for name, value in optional.items() if value is not None})
+    fields.update(sort_keys(doc))
     if doc.topics:
         fields["topic"] = list(doc.topics)
     if doc.flags:
@@ -197,7 +206,7 @@ def filter_queries(schema: tantivy.Schema, filters: SearchFilters) -> list[tanti
 def sort_options(sort: str) -> dict[str, Any]:
     """Keyword arguments of Searcher.search for the sort order (relevance needs none)."""
     if sort == "year":
-        return {"order_by_field": "year", "order": tantivy.Order.Desc}  # no year sorts last
+        return {"order_by_field": "year_sort", "order": tantivy.Order.Asc}
     if sort == "region":
         return {"order_by_field": "region_sort", "order": tantivy.Order.Asc}
     return {}
