@@ -3,6 +3,7 @@ oracle by Hypothesis), report store, a second instance on the same folder, schem
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,3 +99,70 @@ def test_tantivy_layout_is_versioned(tmp_path: Path) -> None:
     TantivyBackend(tmp_path).index([_bundle("a", ["培训"])])
     assert (tmp_path / f"v{SCHEMA_VERSION}" / "reports.sqlite3").is_file()
     assert (tmp_path / f"v{SCHEMA_VERSION}" / "passages" / "meta.json").is_file()
+
+
+_SENTENCES = [
+    "本年度共办理行政复议案件2件。", "政府信息公开工作稳步推进。", "政策解读形式仍需丰富。",
+    "加强业务培训，提升队伍能力。", "政务新媒体作用发挥不够。", "依申请公开办理质量有待提高。",
+    "未发生因政府信息公开引起的行政诉讼。", "政府网站建设持续加强。",
+]  # fmt: skip
+_PROVINCES = [None, "河南省", "重庆市", "山西省"]
+
+
+def _random_bundles(rng: random.Random, n_reports: int) -> list[ReportBundle]:
+    bundles = []
+    for r in range(n_reports):
+        province, year = rng.choice(_PROVINCES), rng.choice([None, 2020, 2021, 2022])
+        report = ReportDoc(report_id=f"rep{r:03d}", source=f"s/{r}.txt", province=province, year=year)
+        passages = [
+            PassageDoc(
+                passage_id=f"rep{r:03d}-{i}",
+                report_id=report.report_id,
+                source=report.source,
+                province=province,
+                county=rng.choice([None, "甲县", "乙县"]),
+                year=year,
+                kind=rng.choice(["problem", "improvement", "other"]),
+                ordinal=i,
+                text="".join(rng.sample(_SENTENCES, rng.randint(1, 3))),
+                topics=rng.sample(["培训", "政策解读"], 1),
+            )
+            for i in range(rng.randint(1, 6))
+        ]
+        bundles.append(ReportBundle(report=report, passages=passages))
+    return bundles
+
+
+@pytest.mark.parametrize("sort", ["relevance", "year", "region"])
+@pytest.mark.parametrize(
+    ("text", "filters"),
+    [("公开", {}), ("复议", {}), ('"政府 信息"', {}), ("公开 -诉讼", {}), ("加强", {"year": [2021]}),
+     ("", {"province": ["河南省", "重庆市"]}), ("政", {"topic": ["培训"]})],
+)  # fmt: skip
+def test_tantivy_agrees_with_sqlite(
+    tmp_path: Path, sort: str, text: str, filters: dict[str, list[object]]
+) -> None:
+    bundles = _random_bundles(random.Random(3), 25)
+    engines = [open_backend(Settings(backend=name, data_dir=tmp_path)) for name in ("sqlite", "tantivy")]
+    query = SearchQuery.model_validate(
+        {
+            "text": text,
+            "filters": filters,
+            "sort": sort,
+            "page_size": 100,
+            "facets": ["province", "year", "kind", "topic"],
+        }
+    )
+    results = []
+    for engine in engines:
+        assert not engine.index(bundles).failed
+        results.append(engine.search(query))
+        engine.close()
+    sqlite_result, tantivy_result = results
+    assert tantivy_result.total == sqlite_result.total > 0
+    assert tantivy_result.facets == sqlite_result.facets
+    sqlite_ids, tantivy_ids = ([h.passage_id for h in r.hits] for r in results)
+    if sort == "relevance":  # BM25 differs in detail between the engines: the same hits, maybe reordered
+        assert set(tantivy_ids) == set(sqlite_ids)
+    else:  # year and region orders are fully specified (ties: report id, then position)
+        assert tantivy_ids == sqlite_ids

@@ -112,11 +112,8 @@ def sort_keys(doc: PassageDoc) -> dict[str, str]:
     backend's ORDER BY does, so ties never fall back to document addresses (which merges change)."""
     tail = f"\x1f{doc.report_id}\x1f{doc.ordinal:08d}"
     year = "z" if doc.year is None else f"{9999 - doc.year:04d}"  # newest first, no year last
-    region = (
-        "1"  # no province: last
-        if doc.province is None
-        else "0" + "\x1f".join((doc.province, doc.city or "", doc.county or ""))
-    )
+    unknown = "1" if doc.province is None else "0"  # no province: last
+    region = unknown + "\x1f".join((doc.province or "", doc.city or "", doc.county or ""))
     return {"year_sort": year + tail, "region_sort": region + tail}
 
 
