@@ -244,3 +244,12 @@ def test_backend_excluded_single_character_and_phrase(backend: SearchBackend) ->
     assert backend.search(SearchQuery(text="政策解读 -丰")).total == 1
     assert backend.search(SearchQuery(text='政策解读 -"形式 仍需"')).total == 3
     assert [h.source for h in backend.search(SearchQuery(text="诉")).hits] == ["c/lingqiu.txt"]
+
+
+def test_backend_exclusions_apply_to_filter_only_queries(backend: SearchBackend) -> None:
+    if backend.name not in EMBEDDED:
+        pytest.skip("checked on the embedded backends")
+    query = SearchQuery(text="-培训", filters=SearchFilters(province=["河南省"]), facets=["kind"])
+    result = backend.search(query)
+    assert result.total == 2 and all("培训" not in h.text for h in result.hits)
+    assert [(b.value, b.count) for b in result.facets["kind"]] == [("problem", 2)]

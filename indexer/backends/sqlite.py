@@ -44,6 +44,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SqliteBackend",
     "combined_facets_sql",
+    "exclusion_clause",
     "facet_sql",
     "filter_clause",
     "hits_sql",
@@ -128,10 +129,23 @@ def match_expression(text: TextQuery, *, ranked: bool = True) -> str | None:
     if not positive:
         return None
     expression = " AND ".join(positive)
-    negative = [f"chars : {_phrase(char_tokens(t))}" for t in text.excluded if char_tokens(t)]
-    if negative:
-        expression = f"({expression}) NOT ({' OR '.join(negative)})"
+    if negative := _negative_expression(text):
+        expression = f"({expression}) NOT ({negative})"
     return expression
+
+
+def _negative_expression(text: TextQuery) -> str | None:
+    negative = [f"chars : {_phrase(char_tokens(t))}" for t in text.excluded if char_tokens(t)]
+    return " OR ".join(negative) or None
+
+
+def exclusion_clause(text: TextQuery) -> tuple[str, list[object]]:
+    """SQL condition for exclusions when the text has no positive term (filters select): FTS5's NOT
+    needs a left side, so the excluded passages are subtracted in SQL instead."""
+    negative = _negative_expression(text)
+    if text.positive or negative is None:
+        return "1", []
+    return "p.id NOT IN (SELECT rowid FROM passage_fts WHERE passage_fts MATCH ?)", [negative]
 
 
 def filter_clause(filters: dict[str, list[str] | list[int]]) -> tuple[str, list[object]]:
@@ -382,6 +396,8 @@ class SqliteBackend:
         ranked = checked.query.sort == "relevance"
         expression = match_expression(checked.text, ranked=ranked)
         where, params = filter_clause(checked.query.filters.active())
+        excluded, excluded_params = exclusion_clause(checked.text)
+        where, params = f"{where} AND {excluded}", [*params, *excluded_params]
         self._conn.execute(_HITS_TABLE)
         self._conn.execute("DELETE FROM temp.hits")
         args = [expression, *params] if expression is not None else params

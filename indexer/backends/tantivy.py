@@ -180,11 +180,9 @@ def _term_query(schema: tantivy.Schema, term: str) -> tantivy.Query | None:
 
 
 def text_query(schema: tantivy.Schema, text: TextQuery) -> list[tuple[tantivy.Occur, tantivy.Query]]:
-    """The clauses of the text: every positive term must match, no excluded one may. Empty when the
-    text has no positive term (then only filters select)."""
+    """The clauses of the text: every positive term must match, no excluded one may. Without a
+    positive term only MustNot clauses remain, and the filters select (check_query ensures some)."""
     positive = [q for q in (_term_query(schema, t) for t in text.positive) if q is not None]
-    if not positive:
-        return []
     clauses = [(tantivy.Occur.Must, q) for q in positive]
     for term in text.excluded:
         if chars := char_tokens(term):
@@ -212,7 +210,7 @@ def sort_options(sort: str) -> dict[str, Any]:
 def _combined(schema: tantivy.Schema, checked: CheckedQuery) -> tuple[tantivy.Query, bool]:
     """The whole query, and whether it scores by text (False: filters only)."""
     clauses = text_query(schema, checked.text)
-    scored = bool(clauses)
+    scored = any(occur == tantivy.Occur.Must for occur, _ in clauses)
     filters = filter_queries(schema, checked.query.filters)
     # filters do not score: a constant score keeps BM25 of the text the only ranking signal
     clauses += [(tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters]
