@@ -196,8 +196,9 @@ def print_table(rows: Sequence[dict[str, object]], *, load_before: str, load_aft
     header = f"{'engine':<8} {'passages':>9} {'index/s':>8} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}"
     print(header + f" {'max ms':>8} {'RSS MB':>7}")
     for r in rows:
+        rate = "kept" if r["rate"] != r["rate"] else f"{r['rate']:,.0f}"  # NaN: index reused, not built
         print(
-            f"{r['engine']:<8} {r['passages']:>9,} {r['rate']:>8,.0f} {r['queries']:>7} {r['p50']:>8.1f} "
+            f"{r['engine']:<8} {r['passages']:>9,} {rate:>8} {r['queries']:>7} {r['p50']:>8.1f} "
             f"{r['p95']:>8.1f} {r['max']:>8.1f} {r['rss_mb']:>7.0f}"
         )
 
