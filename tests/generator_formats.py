@@ -10,6 +10,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.table import Table as DocxTable
+from docx.table import _Cell
 from generator import GenReport, Grid, TCell, render_text, table_grids
 
 __all__ = ["render_docx", "render_gbk_text", "render_html", "write_report"]
@@ -102,18 +103,21 @@ def _docx_table(document: object, grid: Grid, *, split: bool) -> None:
     width = sum(cell.colspan for cell in grid[0])
     table: DocxTable = document.add_table(rows=len(grid), cols=width)  # type: ignore[attr-defined]
     table.style = "Table Grid"
+    # table.cell(r, c) rebuilds the whole cell list on every call (seconds per report): take the cells of
+    # the unmerged grid once; merged regions never overlap, so these handles stay valid while merging.
+    cells = table._cells
     for r, row in enumerate(grid):
         column = 0
         for cell in row:
             if not cell.covered:
-                _docx_cell(table, r, column, cell, split=split)
+                corner = cells[(r + cell.rowspan - 1) * width + column + cell.colspan - 1]
+                _docx_cell(cells[r * width + column], corner, cell, split=split)
             column += cell.colspan
 
 
-def _docx_cell(table: DocxTable, r: int, c: int, cell: TCell, *, split: bool) -> None:
-    target = table.cell(r, c)
+def _docx_cell(target: _Cell, corner: _Cell, cell: TCell, *, split: bool) -> None:
     if cell.rowspan > 1 or cell.colspan > 1:
-        target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+        target = target.merge(corner)
     if split and cell.role == "header" and len(cell.text) == 4:
         target.text = cell.text[:2]
         target.add_paragraph(cell.text[2:])  # a header word on two lines of its cell
