@@ -76,6 +76,7 @@ class _Assembler:
         self.block: str | None = None
         self.line_mode: tuple[int, bool] | None = None  # (line, its values were printed above their label)
         self.value_rows = {t.row for t in tokens if t.kind == "value"}
+        self.blank_review_rows = _blank_rows(tokens, width=len(aligner.review_columns()))
 
     # --- driving -------------------------------------------------------------------------------
 
@@ -91,7 +92,7 @@ class _Assembler:
         elif token.kind == "empty":
             if self.parts:
                 self.values.append(token)
-            elif self.current and self.current.key == "review_litigation" and token.row in self.value_rows:
+            elif self.current and self.current.key == "review_litigation" and self.in_number_row(token):
                 self.current.numbers.append(token)  # a blank cell of table 4's row of numbers
         elif token.kind == "value":
             self.on_value(token)
@@ -109,6 +110,14 @@ class _Assembler:
             self.values.append(token)
         else:
             self.pending.append(token)
+
+    def in_number_row(self, token: Token) -> bool:
+        """Table 4's row of numbers: a grid row holding values, or (a blank form) one of exactly as many
+        empty cells as the table has columns."""
+        if token.row in self.value_rows:
+            return True
+        numbers = self.current.numbers if self.current else []
+        return token.row in self.blank_review_rows and all(t.row == token.row for t in numbers)
 
     def printed_above(self, token: Token) -> bool:
         """PDF text prints a tall cell's values above its label: a plain line of values that follows a
@@ -296,6 +305,18 @@ class _Assembler:
         self.group = None
         self.block = None
         self.header_phase = False
+
+
+def _blank_rows(tokens: Sequence[Token], *, width: int) -> set[int]:
+    """Grid rows made of exactly `width` empty cells and nothing else."""
+    counts: dict[int, int] = {}
+    filled: set[int] = set()
+    for token in tokens:
+        if token.kind == "empty" and token.field >= 0:
+            counts[token.row] = counts.get(token.row, 0) + 1
+        else:
+            filled.add(token.row)
+    return {row for row, count in counts.items() if count == width and row not in filled}
 
 
 def assemble(tokens: Sequence[Token], *, aligner: LabelAligner) -> dict[TableKey, RawTable]:
