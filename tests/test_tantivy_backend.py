@@ -4,6 +4,7 @@ oracle by Hypothesis), report store, a second instance on the same folder, schem
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,10 +14,11 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from indexer.backends import SearchBackend, open_backend
-from indexer.backends.tantivy import SCHEMA_VERSION, TantivyBackend, char_bigrams
+from indexer.backends.tantivy import SCHEMA_VERSION, TantivyBackend, char_bigrams, passage_document
 from indexer.documents import PassageDoc, ReportBundle, ReportDoc
 from indexer.query import SearchQuery
 from indexer.tokens import char_tokens
+from nlp.errors import ErrorCode, GovReportError
 from nlp.settings import Settings
 
 # A small alphabet makes random substrings hit often; punctuation and spaces are skipped by matching.
@@ -166,3 +168,31 @@ def test_tantivy_agrees_with_sqlite(
         assert set(tantivy_ids) == set(sqlite_ids)
     else:  # year and region orders are fully specified (ties: report id, then position)
         assert tantivy_ids == sqlite_ids
+
+
+def test_tantivy_write_waits_for_another_writer(tmp_path: Path) -> None:
+    waiting, holder = TantivyBackend(tmp_path), TantivyBackend(tmp_path)
+    held = [holder._index.writer(heap_size=15_000_000, num_threads=1)]  # another ingest mid-commit
+    releaser = threading.Timer(0.3, held.clear)  # dropping the writer frees the lock
+    releaser.start()
+    outcome = waiting.index([_bundle("a", ["行政复议案件"])])
+    releaser.join()
+    assert outcome.indexed == ["a"]
+
+
+def test_tantivy_write_gives_up_on_a_held_lock(tmp_path: Path) -> None:
+    waiting = TantivyBackend(tmp_path, lock_wait_seconds=0.2)
+    held = TantivyBackend(tmp_path)._index.writer(heap_size=15_000_000, num_threads=1)
+    with pytest.raises(GovReportError) as caught:
+        waiting.index([_bundle("a", ["行政复议案件"])])
+    assert caught.value.code is ErrorCode.BACKEND_UNAVAILABLE
+    del held
+
+
+def test_tantivy_failed_commit_rolls_back_and_frees_the_lock(tmp_path: Path) -> None:
+    backend = TantivyBackend(tmp_path)
+    with pytest.raises(RuntimeError), backend._writer() as writer:
+        writer.add_document(passage_document(_bundle("a", ["行政复议"]).passages[0]))
+        raise RuntimeError("a failure between add and commit")
+    assert backend.stats().passages == 0
+    assert backend.index([_bundle("b", ["培训"])]).indexed == ["b"]  # the lock was freed

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import pairwise
@@ -49,6 +50,7 @@ from nlp.settings import Settings
 
 __all__ = [
     "FACET_FIELDS",
+    "LOCK_WAIT_SECONDS",
     "SCHEMA_VERSION",
     "TantivyBackend",
     "build_schema",
@@ -64,6 +66,7 @@ __all__ = [
 SCHEMA_VERSION = 3  # the index and report store live under v<SCHEMA_VERSION>/: a new layout starts empty
 WORDS_BOOST = 3.0  # weight of a jieba-word match relative to the chars match every hit has
 WRITER_HEAP = 64_000_000
+LOCK_WAIT_SECONDS = 10.0  # how long a write waits for another process's writer to finish
 # facet / filter name → tantivy field (raw-tokenised fast text, or the i64 year)
 FACET_FIELDS: dict[str, str] = {
     "province": "province",
@@ -249,10 +252,18 @@ class TantivyBackend:
 
     name = "tantivy"
 
-    def __init__(self, path: Path, *, max_query_chars: int = 500, page_size_cap: int = 100) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        max_query_chars: int = 500,
+        page_size_cap: int = 100,
+        lock_wait_seconds: float = LOCK_WAIT_SECONDS,
+    ) -> None:
         self.path = path
         self.max_query_chars = max_query_chars
         self.page_size_cap = page_size_cap
+        self.lock_wait_seconds = lock_wait_seconds
         self._lock = threading.RLock()
         self._schema = build_schema()
         layout = path / f"v{SCHEMA_VERSION}"
@@ -290,27 +301,35 @@ class TantivyBackend:
             raise _unavailable(f"cannot open the report store: {exc}", path) from exc
         return conn
 
+    def _acquire_writer(self) -> tantivy.IndexWriter:
+        """The index's one writer; another process (a second ingest) may hold it for a commit, so wait
+        up to `lock_wait_seconds` before giving up."""
+        deadline = time.monotonic() + self.lock_wait_seconds
+        while True:
+            try:
+                return self._index.writer(heap_size=WRITER_HEAP, num_threads=1)
+            except ValueError as exc:
+                if "LockBusy" not in str(exc) or time.monotonic() >= deadline:
+                    raise GovReportError(
+                        ErrorCode.BACKEND_UNAVAILABLE,
+                        f"cannot write the tantivy index (another writer holds it?): {exc}",
+                        source=str(self.path),
+                    ) from exc
+            time.sleep(0.05)
+
     @contextmanager
     def _writer(self) -> Iterator[tantivy.IndexWriter]:
-        """A writer for one commit. It is dropped afterwards so that other processes (ingest while
-        the server runs) can take the index lock in turn."""
-        try:
-            writer = self._index.writer(heap_size=WRITER_HEAP, num_threads=1)
-        except ValueError as exc:
-            raise GovReportError(
-                ErrorCode.BACKEND_UNAVAILABLE,
-                f"the tantivy index is locked by another writer: {exc}",
-                source=str(self.path),
-            ) from exc
+        """A writer for one commit (or a rollback on error). wait_merging_threads consumes it, which
+        frees the index lock at once, so another process (a second ingest) can write in turn."""
+        writer = self._acquire_writer()
         try:
             yield writer
             writer.commit()
-            writer.wait_merging_threads()
         except BaseException:
             writer.rollback()
             raise
         finally:
-            del writer
+            writer.wait_merging_threads()
         self._index.reload()
 
     # --- writing -----------------------------------------------------------------------------------
