@@ -362,6 +362,17 @@ class TantivyBackend:
             raise
         conn.execute("COMMIT")
 
+    def _write(self, ready: Sequence[tuple[ReportBundle, list[tantivy.Document]]]) -> None:
+        """One tantivy commit for the whole batch, then one report-store transaction."""
+        with self._lock:
+            with self._writer() as writer:
+                for bundle, documents in ready:
+                    # deletes apply to documents added before them: the new copy survives
+                    writer.delete_documents_by_term("report_id", bundle.report.report_id)
+                    for document in documents:
+                        writer.add_document(document)
+            self._store_reports([bundle.report for bundle, _ in ready])
+
     def index(self, bundles: Sequence[ReportBundle]) -> IndexOutcome:
         outcome = IndexOutcome()
         ready: list[tuple[ReportBundle, list[tantivy.Document]]] = []
@@ -371,25 +382,17 @@ class TantivyBackend:
                 outcome.failed.append(prepared)
             else:
                 ready.append((bundle, prepared))
-        if not ready:
+        try:
+            if ready:
+                self._write(ready)
+        except (ValueError, sqlite3.Error) as exc:
+            outcome.failed.extend(
+                IndexFailure(report_id=b.report.report_id, source=b.report.source, message=str(exc))
+                for b, _ in ready
+            )
             return outcome
-        with self._lock:
-            try:
-                with self._writer() as writer:
-                    for bundle, documents in ready:
-                        # deletes apply to documents added before them: the new copy survives
-                        writer.delete_documents_by_term("report_id", bundle.report.report_id)
-                        for document in documents:
-                            writer.add_document(document)
-                self._store_reports([b.report for b, _ in ready])
-            except (ValueError, sqlite3.Error) as exc:
-                for bundle, _ in ready:
-                    report = bundle.report
-                    failure = IndexFailure(report_id=report.report_id, source=report.source, message=str(exc))
-                    outcome.failed.append(failure)
-                return outcome
-        outcome.indexed.extend(b.report.report_id for b, _ in ready)
-        outcome.passages += sum(len(b.passages) for b, _ in ready)
+        outcome.indexed.extend(bundle.report.report_id for bundle, _ in ready)
+        outcome.passages += sum(len(bundle.passages) for bundle, _ in ready)
         return outcome
 
     def delete_report(self, report_id: str) -> bool:
