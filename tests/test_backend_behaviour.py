@@ -253,3 +253,15 @@ def test_backend_exclusions_apply_to_filter_only_queries(backend: SearchBackend)
     result = backend.search(query)
     assert result.total == 2 and all("培训" not in h.text for h in result.hits)
     assert [(b.value, b.count) for b in result.facets["kind"]] == [("problem", 2)]
+
+
+def test_backend_a_refused_report_fails_alone(backend: SearchBackend) -> None:
+    bad, good = (build_bundle(r) for r in REPORTS[:2])  # type: ignore[arg-type]
+    bad.report.report_id = "bad"
+    for passage in bad.passages:
+        passage.report_id, passage.year = "bad", 10**30  # no engine stores a year this large
+    outcome = backend.index([bad, good])
+    assert [f.report_id for f in outcome.failed] == ["bad"]
+    assert outcome.indexed == [good.report.report_id]
+    assert backend.get_report("bad") is None
+    assert backend.stats().passages == 8  # unchanged: the good report replaced itself

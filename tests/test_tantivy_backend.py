@@ -14,6 +14,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from indexer.backends import SearchBackend, open_backend
+from indexer.backends import tantivy as tantivy_backend
 from indexer.backends.tantivy import SCHEMA_VERSION, TantivyBackend, char_bigrams, passage_document
 from indexer.documents import PassageDoc, ReportBundle, ReportDoc
 from indexer.query import SearchQuery
@@ -196,3 +197,16 @@ def test_tantivy_failed_commit_rolls_back_and_frees_the_lock(tmp_path: Path) -> 
         raise RuntimeError("a failure between add and commit")
     assert backend.stats().passages == 0
     assert backend.index([_bundle("b", ["培训"])]).indexed == ["b"]  # the lock was freed
+
+
+def test_tantivy_batch_refused_by_the_engine_is_written_report_by_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # let a too-large year past our own check, so that tantivy itself refuses it inside the batch
+    monkeypatch.setattr(tantivy_backend, "_I64_MAX", 10**40)
+    bad = _bundle("bad", ["行政复议"])
+    bad.passages[0].year = 10**30
+    backend = TantivyBackend(tmp_path)
+    outcome = backend.index([_bundle("a", ["培训"]), bad, _bundle("b", ["政策解读"])])
+    assert (outcome.indexed, [f.report_id for f in outcome.failed]) == (["a", "b"], ["bad"])
+    assert (backend.stats().passages, backend.stats().reports) == (2, 2)

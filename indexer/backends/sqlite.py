@@ -351,7 +351,7 @@ class SqliteBackend:
         for bundle in bundles:
             try:
                 self._write(bundle)
-            except sqlite3.Error as exc:
+            except (sqlite3.Error, OverflowError) as exc:  # OverflowError: an int beyond SQLite INTEGER
                 report = bundle.report
                 failure = IndexFailure(report_id=report.report_id, source=report.source, message=str(exc))
                 outcome.failed.append(failure)

@@ -82,6 +82,7 @@ FACET_FIELDS: dict[str, str] = {
     "flag": "flag",
 }
 _STRING_FIELDS = tuple(f for f in FACET_FIELDS.values() if f != "year")
+_I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 _AGG_SIZE = 200  # buckets asked per facet before our own (count, value) ordering cuts to FACET_LIMIT
 _TOKENIZER = "ws"
 _REPORTS_SCHEMA = """
@@ -137,6 +138,8 @@ def passage_document(doc: PassageDoc) -> tantivy.Document:
         "kind": doc.kind,
         "doc": doc.model_dump_json().encode("utf-8"),
     }
+    if doc.year is not None and not _I64_MIN <= doc.year <= _I64_MAX:
+        raise ValueError(f"year {doc.year} does not fit the index's 64-bit year field")
     optional = {
         "province": doc.province,
         "city": doc.city,
@@ -385,15 +388,26 @@ class TantivyBackend:
         try:
             if ready:
                 self._write(ready)
-        except (ValueError, sqlite3.Error) as exc:
-            outcome.failed.extend(
-                IndexFailure(report_id=b.report.report_id, source=b.report.source, message=str(exc))
-                for b, _ in ready
-            )
+        except (ValueError, sqlite3.Error):
+            # the batch was rolled back: write report by report, so one bad report fails alone
+            for item in ready:
+                self._write_one(item, outcome)
             return outcome
         outcome.indexed.extend(bundle.report.report_id for bundle, _ in ready)
         outcome.passages += sum(len(bundle.passages) for bundle, _ in ready)
         return outcome
+
+    def _write_one(self, item: tuple[ReportBundle, list[tantivy.Document]], outcome: IndexOutcome) -> None:
+        report = item[0].report
+        try:
+            self._write([item])
+        except (ValueError, sqlite3.Error) as exc:
+            outcome.failed.append(
+                IndexFailure(report_id=report.report_id, source=report.source, message=str(exc))
+            )
+            return
+        outcome.indexed.append(report.report_id)
+        outcome.passages += len(item[0].passages)
 
     def delete_report(self, report_id: str) -> bool:
         with self._lock:
