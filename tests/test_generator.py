@@ -294,7 +294,14 @@ def _perfect_report(gen: GenReport) -> Report:
     passages = [Passage(kind="problem", text=f"一是{t}。", span=_span()) for t in gen.problems]
     passages += [Passage(kind="improvement", text=f"一是{t}。", span=_span()) for t in gen.improvements]
     sections = [
-        Section(key=s.key, title=s.heading or "", text="", span=_span(), passages=passages)
+        Section(
+            key=s.key,
+            title=s.heading or "",
+            header_inferred=s.heading is None and s.key != "preamble",
+            text="",
+            span=_span(),
+            passages=passages,
+        )
         for s in gen.sections
     ]
     return Report(
@@ -332,3 +339,10 @@ def test_generator_oracle_reports_lost_passages_and_sections(gen: GenReport) -> 
     found = mismatches(gen, report)
     assert any(m.startswith("sections:") for m in found)
     assert any("improvement passages" in m for m in found)
+
+
+@FAST
+@given(reports(ANY))
+def test_generator_text_is_gbk_encodable(gen: GenReport) -> None:
+    # the GBK renderer saves exactly this text; a character outside GBK would make it a different test
+    assert render_text(gen).encode("gbk").decode("gbk") == render_text(gen)

@@ -50,3 +50,11 @@ def test_roundtrip_blank_and_not_applicable_cells_extract_exactly(gen: GenReport
 def test_roundtrip_year_comes_back(gen: GenReport) -> None:
     report = extract_text(render_text(gen), source="<generated>")
     assert report.year == gen.year
+
+
+@ROUNDTRIP
+@given(reports(Knobs(blanks=True, variants=True, missing_headings=True)))
+def test_roundtrip_reports_missing_headings_extract_exactly(gen: GenReport) -> None:
+    # 一、总体情况 left out before （一）主动公开情况, 五's heading before （一）存在的主要问题: the sections
+    # must still come back, flagged header_inferred, with every cell and passage
+    _assert_roundtrip(gen)
