@@ -125,13 +125,14 @@ def _docx_cell(target: _Cell, corner: _Cell, cell: TCell, *, split: bool) -> Non
         target.text = cell.text
 
 
-def render_gbk_text(gen: GenReport) -> bytes:
-    """The text rendering saved in GBK, as many sites' .txt exports are."""
-    return render_text(gen).encode("gbk")
+def render_gbk_text(gen: GenReport, *, crlf: bool = False) -> bytes:
+    """The text rendering saved in GBK, as many sites' .txt exports are (Windows line ends if crlf)."""
+    text = render_text(gen)
+    return (text.replace("\n", "\r\n") if crlf else text).encode("gbk")
 
 
 def write_report(gen: GenReport, folder: Path, fmt: str) -> Path:
-    """Write `gen` as a file of kind fmt (html, html-gbk, docx, txt-gbk) under folder; its path."""
+    """Write `gen` as a file of kind fmt (html, html-gbk, docx, txt-gbk, txt-gbk-crlf) under folder."""
     if fmt == "docx":
         path = folder / "report.docx"
         render_docx(gen, path)
@@ -140,8 +141,8 @@ def write_report(gen: GenReport, folder: Path, fmt: str) -> Path:
         path = folder / "report.html"
         path.write_bytes(render_html(gen, charset="gbk" if fmt == "html-gbk" else "utf-8"))
         return path
-    if fmt == "txt-gbk":
+    if fmt in ("txt-gbk", "txt-gbk-crlf"):
         path = folder / "report.txt"
-        path.write_bytes(render_gbk_text(gen))
+        path.write_bytes(render_gbk_text(gen, crlf=fmt.endswith("crlf")))
         return path
     raise ValueError(f"unknown format {fmt}")

@@ -52,10 +52,10 @@ def test_roundtrip_docx_with_merged_cells_extracts_exactly(gen: GenReport) -> No
 
 
 @settings(FORMATS, max_examples=200)
-@given(reports(Knobs(blanks=True)))
-def test_roundtrip_gbk_text_extracts_exactly(gen: GenReport) -> None:
+@given(reports(Knobs(blanks=True)), st.sampled_from(["txt-gbk", "txt-gbk-crlf"]))
+def test_roundtrip_gbk_text_extracts_exactly(gen: GenReport, fmt: str) -> None:
     note(render_gbk_text(gen).decode("gbk"))
-    _assert_file_roundtrip(gen, "txt-gbk")
+    _assert_file_roundtrip(gen, fmt)
 
 
 # --- the renderers themselves ----------------------------------------------------------------------
