@@ -168,7 +168,8 @@ def test_compare_normalise_ignores_punctuation_spaces_and_years(
     plain = "".join(word for word, _ in parts)
     noisy = "".join(word + noise for word, noise in parts)
     assert _norm(f"甲{plain}{year}年") == _norm(f"甲{noisy}{year + 1}年")
-    assert score_normalised(_norm(plain), _norm(noisy)) == 100
+    # 甲 first, as above: a leading 一、 is an enumerator, which normalisation strips by design
+    assert score_normalised(_norm(f"甲{plain}"), _norm(f"甲{noisy}")) == 100
 
 
 @settings(max_examples=60, deadline=None)
