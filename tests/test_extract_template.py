@@ -8,7 +8,7 @@ import pytest
 
 from nlp.align import get_aligner
 from nlp.extract import extract_path
-from nlp.schema import Report
+from nlp.schema import Report, SectionKey
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "samples" / "real" / "template_2021_blank.docx"
 DISCLOSURE_2021 = {
@@ -69,5 +69,5 @@ def test_extract_template_table4_rows_blank(template: Report, group: str) -> Non
         "other_matters",
     ],
 )
-def test_extract_template_every_section(template: Report, key: str) -> None:
-    assert template.section(key) is not None  # type: ignore[arg-type]
+def test_extract_template_every_section(template: Report, key: SectionKey) -> None:
+    assert template.section(key) is not None

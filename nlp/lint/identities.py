@@ -33,16 +33,11 @@ __all__ = [
 
 Number = int | Decimal
 
-APPLICANT_COLUMNS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_service",
-    "other_org",
-)
-REVIEW_GROUPS = ("review", "suit_direct", "suit_after_review")
-REVIEW_COLUMNS = ("upheld", "corrected", "other", "pending")
+_LABELS = load_yaml("labels.yaml")["tables"]
+# Column and group keys come from configs/labels.yaml, the one list of the template's keys.
+APPLICANT_COLUMNS: tuple[str, ...] = tuple(c for c in _LABELS["applications"]["columns"] if c != "total")
+REVIEW_GROUPS: tuple[str, ...] = tuple(_LABELS["review_litigation"]["groups"])
+REVIEW_COLUMNS: tuple[str, ...] = tuple(c for c in _LABELS["review_litigation"]["columns"] if c != "total")
 
 
 @dataclass(frozen=True)
