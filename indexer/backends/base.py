@@ -36,7 +36,7 @@ class IndexOutcome(_Model):
 
 
 class BackendStats(_Model):
-    backend: str  # "sqlite" or "elasticsearch"
+    backend: str  # "tantivy", "sqlite" or "elasticsearch"
     location: str  # database file or index alias @ URL
     reports: int
     passages: int
@@ -45,7 +45,7 @@ class BackendStats(_Model):
 
 @runtime_checkable
 class SearchBackend(Protocol):
-    """Index, delete, search, fetch. Implementations: indexer.backends.sqlite, .elasticsearch."""
+    """Index, delete, search, fetch. Implementations: indexer.backends.tantivy, .sqlite, .elasticsearch."""
 
     name: str
 

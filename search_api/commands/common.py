@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
+from enum import StrEnum
 from pathlib import Path
 
 from nlp.schema import Problem
 
-__all__ = ["format_problem", "print_problems", "resolve_inputs"]
+__all__ = ["BackendName", "format_problem", "print_problems", "resolve_inputs"]
+
+
+class BackendName(StrEnum):
+    """The `--backend` choices: the embedded engines and Elasticsearch."""
+
+    tantivy = "tantivy"
+    sqlite = "sqlite"
+    elasticsearch = "elasticsearch"
 
 
 def resolve_inputs(inputs: Sequence[str]) -> tuple[list[Path], list[Problem]]:

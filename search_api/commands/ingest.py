@@ -1,9 +1,8 @@
-"""`govreport ingest PATH... [--backend sqlite|elasticsearch] [--data-dir DIR] [--workers N]`."""
+"""`govreport ingest PATH... [--backend tantivy|sqlite|elasticsearch] [--data-dir DIR] [--workers N]`."""
 
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,14 +10,9 @@ import typer
 
 from nlp.errors import GovReportError
 from nlp.settings import Settings, get_settings
-from search_api.commands.common import resolve_inputs
+from search_api.commands.common import BackendName, resolve_inputs
 
-__all__ = ["BackendName", "register", "settings_for"]
-
-
-class BackendName(StrEnum):
-    sqlite = "sqlite"
-    elasticsearch = "elasticsearch"
+__all__ = ["register", "settings_for"]
 
 
 def settings_for(*, backend: BackendName | None, data_dir: Path | None) -> Settings:

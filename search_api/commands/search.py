@@ -14,7 +14,8 @@ import typer
 
 from indexer.query import FACET_NAMES, SearchFilters, SearchQuery, SearchResult
 from nlp.errors import ErrorCode, GovReportError
-from search_api.commands.ingest import BackendName, settings_for
+from search_api.commands.common import BackendName
+from search_api.commands.ingest import settings_for
 
 __all__ = ["register", "render_text"]
 

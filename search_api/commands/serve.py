@@ -1,4 +1,4 @@
-"""`govreport serve [--host H] [--port P] [--data-dir DIR] [--backend sqlite|elasticsearch]`.
+"""`govreport serve [--host H] [--port P] [--data-dir DIR] [--backend tantivy|sqlite|elasticsearch]`.
 
 Runs the API and the search page with uvicorn. The backend is opened once before listening, so a
 wrong data directory or an unreachable Elasticsearch is reported at start (exit 2), not on the first
@@ -7,7 +7,6 @@ search.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,14 +14,9 @@ import typer
 
 from nlp.errors import GovReportError
 from nlp.settings import Settings
-from search_api.commands.common import print_problems
+from search_api.commands.common import BackendName, print_problems
 
-__all__ = ["BackendName", "register", "serve_command", "serve_settings"]
-
-
-class BackendName(StrEnum):
-    sqlite = "sqlite"
-    elasticsearch = "elasticsearch"
+__all__ = ["register", "serve_command", "serve_settings"]
 
 
 def serve_settings(
@@ -73,7 +67,7 @@ def serve_command(
         Path | None, typer.Option("--data-dir", file_okay=False, help="Where the embedded index lives.")
     ] = None,
     backend: Annotated[
-        BackendName | None, typer.Option(help="Search backend (default from settings: sqlite).")
+        BackendName | None, typer.Option(help="Search backend (default from settings: tantivy).")
     ] = None,
 ) -> None:
     """Serve the search page at / and the JSON API under /api (schema at /openapi.json)."""
