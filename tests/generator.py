@@ -1012,10 +1012,13 @@ def expected_cells(gen: GenReport) -> list[tuple[TableKey, str, str, GenCell]]:
     return out
 
 
-def mismatches(gen: GenReport, report: Report) -> list[str]:
-    """Every difference between what was printed and what was extracted, as readable lines."""
+def mismatches(gen: GenReport, report: Report, *, text: str | None = None) -> list[str]:
+    """Every difference between what was printed and what was extracted, as readable lines. Given the
+    text the report was extracted from, every cell's span must also point at its raw text there."""
     found = _format_mismatches(gen, report)
     found.extend(_cell_mismatches(gen, report))
+    if text is not None:
+        found.extend(_span_mismatches(report, text))
     found.extend(_row_mismatches(gen, report))
     found.extend(_section_mismatches(gen, report))
     found.extend(_passage_mismatches(gen, report))
@@ -1035,9 +1038,21 @@ def _cell_mismatches(gen: GenReport, report: Report) -> list[str]:
         where = f"{table_key}.{row}.{column} (printed {want.raw!r})"
         if got is None:
             found.append(f"{where}: missing")
-        elif got.kind != want.kind or got.value != want.value:
+        elif got.kind != want.kind or got.value != want.value or got.raw != want.raw:
             got_text = f"{got.kind} {got.value!r} raw {got.raw!r}"
             found.append(f"{where}: expected {want.kind} {want.value!r}, got {got_text}")
+    return found
+
+
+def _span_mismatches(report: Report, text: str) -> list[str]:
+    found = []
+    for table_key in ("active_disclosure", "applications", "review_litigation"):
+        table = report.tables.get(table_key)
+        for row in table.rows if table else ():
+            for column, cell in row.cells.items():
+                if cell.span is not None and text[cell.span.start : cell.span.end] != cell.raw:
+                    shown = text[cell.span.start : cell.span.end]
+                    found.append(f"{table_key}.{row.key}.{column}: span shows {shown!r}, raw is {cell.raw!r}")
     return found
 
 

@@ -346,3 +346,20 @@ def test_generator_oracle_reports_lost_passages_and_sections(gen: GenReport) -> 
 def test_generator_text_is_gbk_encodable(gen: GenReport) -> None:
     # the GBK renderer saves exactly this text; a character outside GBK would make it a different test
     assert render_text(gen).encode("gbk").decode("gbk") == render_text(gen)
+
+
+@FAST
+@given(reports(ANY), st.data())
+def test_generator_oracle_reports_a_span_that_does_not_show_the_cell(
+    gen: GenReport, data: st.DataObject
+) -> None:
+    report = _perfect_report(gen)
+    numbers = [(t, r, c) for t, r, c, cell in expected_cells(gen) if cell.kind == "number"]
+    table_key, row, column = data.draw(st.sampled_from(numbers))
+    table = report.tables.get(table_key)
+    target = table.cell(row, column) if table else None
+    assert target is not None
+    target.span = Span(start=0, end=1, line=1, end_line=1)  # the text's first character: never a number
+    text = render_text(gen)
+    found = mismatches(gen, report, text=text)
+    assert found == [f"{table_key}.{row}.{column}: span shows {text[0]!r}, raw is {target.raw!r}"]

@@ -23,7 +23,7 @@ def _assert_roundtrip(gen: GenReport) -> None:
     text = render_text(gen)
     note(f"style: {gen.style}\n--- rendered text ---\n{text}")
     report = extract_text(text, source="<generated>")
-    found = mismatches(gen, report)
+    found = mismatches(gen, report, text=text)
     assert not found, f"{len(found)} mismatches ({gen.style.layout}, {gen.format}):\n" + "\n".join(found[:40])
 
 
