@@ -9,7 +9,16 @@ from nlp.readers import SUPPORTED_SUFFIXES, expand_inputs
 
 
 def _tree(root: Path) -> None:
-    for rel in ["a/2.pdf", "a/1.txt", "a/b/3.html", "a/b/skip.css", "a/b/scan.doc", "a/.hidden.txt", "c.docx", "d.md"]:
+    for rel in [
+        "a/2.pdf",
+        "a/1.txt",
+        "a/b/3.html",
+        "a/b/skip.css",
+        "a/b/scan.doc",
+        "a/.hidden.txt",
+        "c.docx",
+        "d.md",
+    ]:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x", encoding="utf-8")
