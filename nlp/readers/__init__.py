@@ -17,6 +17,7 @@ from nlp.settings import Settings, get_settings
 
 __all__ = ["SUPPORTED_SUFFIXES", "expand_inputs", "read_bytes", "read_path"]
 
+
 def _check_size(size: int, *, source: str, settings: Settings) -> None:
     if size > settings.max_file_bytes:
         raise GovReportError(
