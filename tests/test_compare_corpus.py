@@ -52,7 +52,11 @@ def variants(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Report]:
 
 
 def _by_marker(matches: list, source_part: str) -> dict[str | None, str]:  # type: ignore[type-arg]
-    return {m.a.marker: m.kind for m in matches if source_part in m.a.source}
+    """Markers of the passages of one report that matched, either side: a neighbour pair is ordered by
+    source path, not by who copied whom, so the report may be `a` or `b`."""
+    found = {m.a.marker: m.kind for m in matches if source_part in m.a.source}
+    found.update({m.b.marker: m.kind for m in matches if source_part in m.b.source})
+    return found
 
 
 def test_compare_variants_read_as_the_intended_bodies_and_years(variants: dict[str, Report]) -> None:
