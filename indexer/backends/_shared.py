@@ -1,8 +1,9 @@
-"""What the embedded backends (SQLite, tantivy) share: page offsets, facet ordering, hits from stored docs.
+"""What the backends share: hits from stored passage documents (all three); page offsets and facet
+ordering (the embedded ones, SQLite and tantivy).
 
-Both page by offset: the opaque token carries the position after the last hit served. The token's MAC
-proves we issued it, but the position is still checked, so a leaked key cannot push an absurd number
-into an engine.
+The embedded backends page by offset: the opaque token carries the position after the last hit served.
+The token's MAC proves we issued it, but the position is still checked, so a leaked key cannot push an
+absurd number into an engine.
 """
 
 from __future__ import annotations
@@ -47,8 +48,11 @@ def top_buckets(counts: Iterable[tuple[str | int, int]], *, limit: int = FACET_L
     return [FacetBucket(value=value, count=count) for value, count in ordered[:limit]]
 
 
-def hit_from_doc(doc: PassageDoc, *, needles: Sequence[str], score: float | None) -> Hit:
-    """A search hit from the stored passage document, its text highlighted with the query's terms."""
+def hit_from_doc(
+    doc: PassageDoc, *, needles: Sequence[str], score: float | None, marked: str | None = None
+) -> Hit:
+    """A search hit from the stored passage document, its text highlighted with the query's terms
+    (`marked`: the engine's own highlight, used as it is when the engine made one)."""
     return Hit(
         passage_id=doc.passage_id,
         report_id=doc.report_id,
@@ -62,6 +66,6 @@ def hit_from_doc(doc: PassageDoc, *, needles: Sequence[str], score: float | None
         topics=doc.topics,
         flags=doc.flags,
         text=doc.text,
-        highlight=highlight(doc.text, needles),
+        highlight=marked if marked is not None else highlight(doc.text, needles),
         score=score,
     )

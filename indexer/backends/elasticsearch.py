@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from indexer.backends._shared import hit_from_doc
 from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome
 from indexer.documents import PassageDoc, ReportBundle, ReportDoc
 from indexer.query import (
@@ -29,9 +30,8 @@ from indexer.query import (
     check_query,
     encode_page_token,
 )
-from indexer.tokens import highlight, word_tokens, words_field
+from indexer.tokens import word_tokens, words_field
 from nlp.errors import ErrorCode, GovReportError
-from nlp.schema import Region
 from nlp.settings import Settings
 
 __all__ = [
@@ -187,22 +187,7 @@ def _hit(raw: Mapping[str, Any], *, needles: Sequence[str]) -> Hit:
     source = raw["_source"]
     doc = PassageDoc.model_validate({k: v for k, v in source.items() if k in PassageDoc.model_fields})
     marked = raw.get("highlight", {}).get("text")
-    return Hit(
-        passage_id=doc.passage_id,
-        report_id=doc.report_id,
-        source=doc.source,
-        issuing_body=doc.issuing_body,
-        region=Region(province=doc.province, city=doc.city, county=doc.county),
-        level=doc.level,
-        year=doc.year,
-        section=doc.section,
-        kind=doc.kind,
-        topics=doc.topics,
-        flags=doc.flags,
-        text=doc.text,
-        highlight=marked[0] if marked else highlight(doc.text, needles),
-        score=raw.get("_score"),
-    )
+    return hit_from_doc(doc, needles=needles, score=raw.get("_score"), marked=marked[0] if marked else None)
 
 
 def result_of(response: Mapping[str, Any], *, checked: CheckedQuery) -> SearchResult:
