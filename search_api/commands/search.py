@@ -113,15 +113,9 @@ def search_command(
         print(exc.describe(), file=sys.stderr)
         raise typer.Exit(code=2) from exc
     if output_format is OutputFormat.json:
-        print(json.dumps(_json(result), ensure_ascii=False, indent=2))
+        print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
         print(render_text(result, color=sys.stdout.isatty()))
-
-
-def _json(result: SearchResult) -> dict[str, object]:
-    data = result.model_dump(mode="json")
-    return {"total": data["total"], "hits": data["hits"], "facets": data["facets"],
-            "next_page_token": data["next_page_token"]}  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:
