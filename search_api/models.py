@@ -34,19 +34,8 @@ class SearchParams(BaseModel):
     page_token: str | None = Field(default=None, description="next_page_token of the previous page.")
 
     def to_query(self) -> SearchQuery:
-        filters = SearchFilters(
-            year=self.year,
-            province=self.province,
-            city=self.city,
-            county=self.county,
-            level=self.level,
-            section=self.section,
-            kind=self.kind,
-            topic=self.topic,
-            flag=self.flag,
-            body=self.body,
-            report_id=self.report_id,
-        )
+        # the filter parameters carry SearchFilters' own names (a test holds the two lists together)
+        filters = SearchFilters.model_validate(self.model_dump(include=set(SearchFilters.model_fields)))
         return SearchQuery(
             text=self.q,
             filters=filters,

@@ -11,10 +11,11 @@ from fastapi.testclient import TestClient
 
 from indexer.backends.sqlite import SqliteBackend
 from indexer.documents import PassageDoc, ReportBundle, ReportDoc
-from indexer.query import FACET_NAMES, SearchResult
+from indexer.query import FACET_NAMES, SearchFilters, SearchResult
 from nlp.settings import Settings
 from search_api.app import create_app, static_dir
 from search_api.deps import get_settings
+from search_api.models import SearchParams
 
 HIT_FIELDS = {
     "source", "issuing_body", "region", "year", "section", "kind", "topics", "flags", "text", "highlight",
@@ -83,6 +84,11 @@ def _hit_values(hit: dict[str, object], facet: str) -> list[object]:
         assert isinstance(values, list)
         return values
     return [hit["issuing_body" if facet == "body" else facet]]
+
+
+def test_api_search_params_carry_every_filter() -> None:
+    values = {name: [2021] if name == "year" else [f"v-{name}"] for name in SearchFilters.model_fields}
+    assert SearchParams.model_validate(values).to_query().filters.model_dump() == values
 
 
 def test_api_search_filters_alone_need_no_text(client: TestClient) -> None:
