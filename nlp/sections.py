@@ -21,7 +21,6 @@ printed on one line `text == full_text[span.start:span.end]`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,7 +28,8 @@ from typing import Any
 
 from nlp.config import load_yaml
 from nlp.errors import ErrorCode, problem
-from nlp.schema import Passage, PassageKind, Problem, Section, SectionKey, Span
+from nlp.lines import LineGeometry
+from nlp.schema import Passage, PassageKind, Problem, Section, SectionKey
 
 __all__ = ["SECTION_ORDER", "SectionsResult", "chinese_number", "split_passages", "split_sections"]
 
@@ -45,7 +45,6 @@ _TABLE_SECTIONS: frozenset[SectionKey] = frozenset({"active_disclosure", "applic
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 _SPACE = re.compile(r"[\s\u3000\xa0]")
 _SENTENCE_END = "。！!？?"
-_NEWLINE = re.compile("\n")
 _HALF_WIDTH = re.compile("[\x00-\u2e7f]")
 # A line can hold a heading only if it is short (a bare title) or has an ordinal: skip the others fast.
 _HEADING_HINT = re.compile(r"^\s*[一二三四五六七八九十]|[一二三四五六七八九十]\s*[、.．]")
@@ -129,29 +128,6 @@ def _rules() -> _Rules:
         min_wrap_width=float(paragraphs["min_wrap_width"]),
         table_words=re.compile(f"^(?:{_alternation([re.escape(w) for w in paragraphs['table_words']])})+$"),
     )
-
-
-# --- text geometry ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Geometry:
-    """Offsets of the lines of a text, to turn character offsets into 1-based line numbers."""
-
-    starts: tuple[int, ...]
-    first_line: int = 1
-
-    @classmethod
-    def of(cls, text: str, *, first_line: int = 1) -> _Geometry:
-        starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
-        return cls(tuple(starts), first_line)
-
-    def line_of(self, offset: int) -> int:
-        return self.first_line + bisect_right(self.starts, offset) - 1
-
-    def span(self, start: int, end: int, *, base: int = 0) -> Span:
-        last = max(start, end - 1)
-        return Span(start=base + start, end=base + end, line=self.line_of(start), end_line=self.line_of(last))
 
 
 def _compact(text: str) -> tuple[str, list[int]]:
@@ -241,7 +217,7 @@ def _canonical_index(key: SectionKey) -> int:
 
 
 def _keep_first(
-    headings: Sequence[_Heading], geometry: _Geometry, source: str | None
+    headings: Sequence[_Heading], geometry: LineGeometry, source: str | None
 ) -> tuple[list[_Heading], list[Problem]]:
     """One heading per section: the first; a repeat is reported and left in the text."""
     kept: dict[SectionKey, _Heading] = {}
@@ -263,7 +239,9 @@ def _keep_first(
     return sorted(kept.values(), key=lambda h: h.start), problems
 
 
-def _order_problems(headings: Sequence[_Heading], geometry: _Geometry, source: str | None) -> list[Problem]:
+def _order_problems(
+    headings: Sequence[_Heading], geometry: LineGeometry, source: str | None
+) -> list[Problem]:
     """Headings out of template order, or numbered otherwise than the template (renumbered outlines)."""
     ordinals = {r.key: r.ordinal for r in _rules().sections}
     problems: list[Problem] = []
@@ -323,7 +301,7 @@ def _infer_heading(
 
 
 def _infer_missing(
-    lines: Sequence[str], found: list[_Heading], *, text_len: int, geometry: _Geometry, source: str | None
+    lines: Sequence[str], found: list[_Heading], *, text_len: int, geometry: LineGeometry, source: str | None
 ) -> tuple[list[_Heading], list[Problem]]:
     headings = list(found)
     problems: list[Problem] = []
@@ -367,7 +345,7 @@ def _skip_space(text: str, start: int, end: int) -> int:
 
 
 def _section(
-    text: str, geometry: _Geometry, *, heading: _Heading | None, start: int, end: int, title: str
+    text: str, geometry: LineGeometry, *, heading: _Heading | None, start: int, end: int, title: str
 ) -> Section:
     end = _trimmed_end(text, start, end)
     body_start = _skip_space(text, heading.end if heading else start, end)
@@ -384,7 +362,7 @@ def _section(
     )
 
 
-def _preamble(text: str, geometry: _Geometry, end: int) -> Section | None:
+def _preamble(text: str, geometry: LineGeometry, end: int) -> Section | None:
     from nlp.metadata import find_title  # metadata needs nothing of sections; the title finder lives there
 
     start = _skip_space(text, 0, end)
@@ -403,7 +381,7 @@ def _preamble(text: str, geometry: _Geometry, end: int) -> Section | None:
 def split_sections(lines: Sequence[str], *, source: str | None = None) -> SectionsResult:
     """The report's sections in document order (a preamble first when text precedes 一), with problems."""
     text = "\n".join(lines)
-    geometry = _Geometry.of(text)
+    geometry = LineGeometry.of(text)
     found, repeat_problems = _keep_first(_find_headings(lines), geometry, source)
     headings, infer_problems = _infer_missing(
         lines, found, text_len=len(text), geometry=geometry, source=source
@@ -533,7 +511,7 @@ def split_passages(text: str, *, key: SectionKey | None, offset: int, first_line
     (in 二/三/四 only paragraphs of prose: table rows and header words are skipped; in the preamble the
     title lines are skipped).
     """
-    geometry = _Geometry.of(text, first_line=first_line)
+    geometry = LineGeometry.of(text, first_line=first_line)
     paras = _paragraphs(text, skip_tables=key in _TABLE_SECTIONS)
     if key == "problems_improvements":
         pieces = _five_pieces(paras)
@@ -563,7 +541,7 @@ class _Piece:
     def text(self) -> str:
         return self.para.text[self.start : self.end].strip(" \t\u3000\xa0")
 
-    def passage(self, geometry: _Geometry, *, base: int) -> Passage:
+    def passage(self, geometry: LineGeometry, *, base: int) -> Passage:
         raw = self.para.text[self.start : self.end]
         lead = len(raw) - len(raw.lstrip(" \t\u3000\xa0"))
         first = self.para.offsets[self.start + lead]

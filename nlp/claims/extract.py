@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from spacy.language import Language
 
 from nlp.claims.pipeline import RawClaim
-from nlp.claims.text import NormalisedText, line_of, normalise
-from nlp.schema import Claim, Report, Section, SectionKey, Span, Table
+from nlp.claims.text import NormalisedText, normalise
+from nlp.lines import LineGeometry
+from nlp.schema import Claim, Report, Section, SectionKey, Table
 
 __all__ = ["claims_from_report", "claims_from_text"]
 
@@ -29,27 +30,12 @@ def claims_from_text(
         return []
     doc = nlp(norm.text)
     raw: list[RawClaim] = doc._.claims or []
-    return [_to_claim(c, norm, text, offset=offset, first_line=first_line, section=section) for c in raw]
-
-
-def _span(norm: NormalisedText, text: str, start: int, end: int, *, offset: int, first_line: int) -> Span:
-    a, b = norm.original(start, end)
-    return Span(
-        start=offset + a,
-        end=offset + b,
-        line=line_of(text, a, first_line=first_line),
-        end_line=line_of(text, max(a, b - 1), first_line=first_line),
-    )
+    geometry = LineGeometry.of(text, first_line=first_line)
+    return [_to_claim(c, norm, geometry, offset=offset, section=section) for c in raw]
 
 
 def _to_claim(
-    raw: RawClaim,
-    norm: NormalisedText,
-    text: str,
-    *,
-    offset: int,
-    first_line: int,
-    section: SectionKey | None,
+    raw: RawClaim, norm: NormalisedText, geometry: LineGeometry, *, offset: int, section: SectionKey | None
 ) -> Claim:
     sentence = norm.text[raw.sent_start : raw.sent_end].strip()
     sent_lead = len(norm.text[raw.sent_start : raw.sent_end]) - len(
@@ -57,10 +43,8 @@ def _to_claim(
     )
     return Claim(
         sentence=sentence,
-        span=_span(norm, text, raw.start, raw.end, offset=offset, first_line=first_line),
-        sentence_span=_span(
-            norm, text, raw.sent_start + sent_lead, raw.sent_end, offset=offset, first_line=first_line
-        ),
+        span=geometry.span(*norm.original(raw.start, raw.end), base=offset),
+        sentence_span=geometry.span(*norm.original(raw.sent_start + sent_lead, raw.sent_end), base=offset),
         metric=raw.metric,
         value=raw.value,
         unit=raw.unit,
@@ -88,10 +72,9 @@ def _body_start(section: Section) -> tuple[int, int]:
 class _Piece:
     """One section body ready for the pipeline."""
 
-    text: str
     norm: NormalisedText
+    geometry: LineGeometry
     offset: int
-    first_line: int
     section: SectionKey | None
 
 
@@ -100,7 +83,8 @@ def _piece(section: Section, ranges: list[tuple[int, int]]) -> _Piece:
     skip = {
         i for i in range(section.text.count("\n") + 1) if any(lo <= first_line + i <= hi for lo, hi in ranges)
     }
-    return _Piece(section.text, normalise(section.text, skip_lines=skip), offset, first_line, section.key)
+    norm = normalise(section.text, skip_lines=skip)
+    return _Piece(norm, LineGeometry.of(section.text, first_line=first_line), offset, section.key)
 
 
 def claims_from_report(nlp: Language, report: Report) -> list[Claim]:
@@ -113,7 +97,5 @@ def claims_from_report(nlp: Language, report: Report) -> list[Claim]:
     for p, doc in zip(pieces, nlp.pipe(p.norm.text for p in pieces), strict=True):
         raw: list[RawClaim] = doc._.claims or []
         for c in raw:
-            claims.append(
-                _to_claim(c, p.norm, p.text, offset=p.offset, first_line=p.first_line, section=p.section)
-            )
+            claims.append(_to_claim(c, p.norm, p.geometry, offset=p.offset, section=p.section))
     return claims

@@ -8,11 +8,10 @@ where it was printed, so claim spans point into the report's own text.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Collection
 from dataclasses import dataclass
 
-__all__ = ["NormalisedText", "is_table_line", "line_of", "normalise"]
+__all__ = ["NormalisedText", "is_table_line", "normalise"]
 
 _FOOTER = re.compile(r"^\s*[-—–]\s*\d{1,3}\s*[-—–]\s*$")
 _NUMERIC_CELL = re.compile(r"^[-+]?[0-9０-９][0-9０-９,.．]*%?$|^[/／—－-]$")
@@ -95,13 +94,3 @@ def _emit_line(out: list[str], offsets: list[int], line: str, pos: int) -> None:
             continue
         out.append(ch)
         offsets.append(pos + i)
-
-
-def line_of(text: str, offset: int, *, first_line: int = 1) -> int:
-    """1-based line number of `offset` in `text`, counting from `first_line`."""
-    starts = _line_starts(text)
-    return first_line + bisect_right(starts, offset) - 1
-
-
-def _line_starts(text: str) -> list[int]:
-    return [0, *(m.end() for m in re.finditer("\n", text))]
