@@ -15,7 +15,7 @@ import hmac
 import json
 import re
 import unicodedata
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,18 +43,7 @@ __all__ = [
 
 SortOrder = Literal["relevance", "year", "region"]
 FacetName = Literal["province", "city", "county", "level", "year", "section", "kind", "topic", "flag", "body"]
-FACET_NAMES: tuple[str, ...] = (
-    "province",
-    "city",
-    "county",
-    "level",
-    "year",
-    "section",
-    "kind",
-    "topic",
-    "flag",
-    "body",
-)
+FACET_NAMES: tuple[str, ...] = get_args(FacetName)
 MAX_TERMS = 32
 MAX_FILTER_VALUES = 50
 _MAX_FILTER_CHARS = 200
