@@ -21,7 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -30,6 +30,7 @@ from nlp.compare_index import PassageRecord, ScoredPairs, relation, scored_pairs
 from nlp.compare_text import (
     body_names,
     is_stock,
+    issuing_body,
     light_normalise,
     normalise_passage,
     shared_text,
@@ -66,8 +67,8 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class PassageRef(_Model):
-    """One side of a match: the passage and the report it came from."""
+class _ReportIdentity(_Model):
+    """Which report a passage or a plan comes from; filled by _identity."""
 
     source: str
     sha256: str
@@ -75,6 +76,11 @@ class PassageRef(_Model):
     region: Region
     level: Level
     year: int | None
+
+
+class PassageRef(_ReportIdentity):
+    """One side of a match: the passage and the report it came from."""
+
     passage_kind: PassageKind
     marker: str | None
     text: str
@@ -103,13 +109,7 @@ class Commitment(_Model):
     start: int
 
 
-class ReportPlan(_Model):
-    source: str
-    sha256: str
-    issuing_body: str | None
-    region: Region
-    level: Level
-    year: int | None
+class ReportPlan(_ReportIdentity):
     commitments: list[Commitment]
 
 
@@ -130,7 +130,7 @@ def body_key(report: Report, *, config: CompareConfig) -> str:
     finest = _FINEST.get(meta.level)
     if meta.level in config.region_levels and finest and getattr(region, finest):
         return f"region:{region.province or ''}/{region.city or ''}/{region.county or ''}/{meta.level}"
-    name = meta.issuing_body or report.issuing_body
+    name = issuing_body(report)
     return f"body:{light_normalise(name)}" if name else f"report:{report.sha256}"
 
 
@@ -144,6 +144,19 @@ def neighbourhood_key(report: Report, *, config: CompareConfig) -> str | None:
 
 def _year(report: Report) -> int | None:
     return report.meta.year if report.meta.year is not None else report.year
+
+
+def _identity(report: Report) -> dict[str, Any]:
+    """The fields of _ReportIdentity for `report`."""
+    meta = report.meta
+    return {
+        "source": report.source,
+        "sha256": report.sha256,
+        "issuing_body": issuing_body(report),
+        "region": meta.region,
+        "level": meta.level,
+        "year": _year(report),
+    }
 
 
 # --- who promises what -----------------------------------------------------------------------------
@@ -185,16 +198,7 @@ def commitments(report: Report, *, config: CompareConfig | None = None) -> list[
 
 
 def _plan(report: Report, *, config: CompareConfig) -> ReportPlan:
-    meta = report.meta
-    return ReportPlan(
-        source=report.source,
-        sha256=report.sha256,
-        issuing_body=meta.issuing_body or report.issuing_body,
-        region=meta.region,
-        level=meta.level,
-        year=_year(report),
-        commitments=commitments(report, config=config),
-    )
+    return ReportPlan(**_identity(report), commitments=commitments(report, config=config))
 
 
 # --- matching --------------------------------------------------------------------------------------
@@ -250,12 +254,7 @@ def _is_common(corpus: _Corpus, i: int, *, config: CompareConfig) -> bool:
 def _ref(item: _Located) -> PassageRef:
     report, passage = item.report, item.passage
     return PassageRef(
-        source=report.source,
-        sha256=report.sha256,
-        issuing_body=report.meta.issuing_body or report.issuing_body,
-        region=report.meta.region,
-        level=report.meta.level,
-        year=_year(report),
+        **_identity(report),
         passage_kind=passage.kind,
         marker=passage.marker,
         text=passage.text,

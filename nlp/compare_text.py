@@ -22,6 +22,7 @@ __all__ = [
     "PLACEHOLDER",
     "body_names",
     "is_stock",
+    "issuing_body",
     "light_normalise",
     "normalise_passage",
     "score_normalised",
@@ -54,11 +55,16 @@ def _short_forms(name: str, *, suffixes: Sequence[str]) -> list[str]:
     return forms
 
 
+def issuing_body(report: Report) -> str | None:
+    """The body that issued `report`: the one metadata read, else the report's own field."""
+    return report.meta.issuing_body or report.issuing_body
+
+
 def body_names(report: Report, *, config: CompareConfig) -> tuple[str, ...]:
     """Names a report uses for itself — its body, province, city, county and their short forms — longest
     first, so that 灵丘县人民政府办公室 is replaced whole before 灵丘县 and 灵丘."""
     region = report.meta.region
-    body = report.meta.issuing_body or report.issuing_body
+    body = issuing_body(report)
     raw = [light_normalise(n) for n in (body, region.province, region.city, region.county) if n]
     names = {form for name in raw for form in _short_forms(name, suffixes=config.place_suffixes)}
     return tuple(sorted((n for n in names if len(n) >= 2), key=len, reverse=True))
