@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from indexer.backends._report_store import REPORTS_SCHEMA, report_counts, report_ids_for_source, stored_report
 from indexer.backends._shared import FACET_LIMIT, hit_from_doc, page_offset, top_buckets
 from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome
 from indexer.documents import PassageDoc, ReportBundle, ReportDoc
@@ -72,14 +73,9 @@ FACET_COLUMNS: dict[str, str] = {
 }
 TAG_FACETS = ("topic", "flag")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS reports (
-    report_id TEXT PRIMARY KEY,
-    source TEXT NOT NULL,
-    year INTEGER,
-    doc TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS reports_source ON reports(source);
+_SCHEMA = (
+    REPORTS_SCHEMA
+    + """
 CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY,
     passage_id TEXT NOT NULL UNIQUE,
@@ -102,6 +98,7 @@ CREATE INDEX IF NOT EXISTS passages_facets ON passages(
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS passage_fts USING fts5(words, chars, tokenize = 'unicode61');
 """
+)
 
 
 # --- pure query builders ---------------------------------------------------------------------------
@@ -368,20 +365,16 @@ class SqliteBackend:
 
     def get_report(self, report_id: str) -> ReportDoc | None:
         with self._lock:
-            row = self._conn.execute("SELECT doc FROM reports WHERE report_id = ?", (report_id,)).fetchone()
-        return ReportDoc.model_validate_json(row["doc"]) if row else None
+            return stored_report(self._conn, report_id)
 
     def report_ids_for_source(self, source: str) -> list[str]:
         with self._lock:
-            rows = self._conn.execute("SELECT report_id FROM reports WHERE source = ?", (source,)).fetchall()
-        return [r["report_id"] for r in rows]
+            return report_ids_for_source(self._conn, source)
 
     def stats(self) -> BackendStats:
         with self._lock:
-            reports = self._conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+            reports, by_year = report_counts(self._conn)
             passages = self._conn.execute("SELECT count(*) FROM passages").fetchone()[0]
-            years = self._conn.execute("SELECT year, count(*) FROM reports GROUP BY year").fetchall()
-        by_year = {("unknown" if y is None else str(y)): n for y, n in years}
         return BackendStats(
             backend=self.name, location=str(self.path), reports=reports, passages=passages, years=by_year
         )

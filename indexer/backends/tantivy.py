@@ -35,6 +35,7 @@ from typing import Any
 
 import tantivy
 
+from indexer.backends._report_store import REPORTS_SCHEMA, report_counts, report_ids_for_source, stored_report
 from indexer.backends._shared import FACET_LIMIT, hit_from_doc, page_offset, top_buckets
 from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome
 from indexer.documents import PassageDoc, ReportBundle, ReportDoc
@@ -89,12 +90,6 @@ _STRING_FIELDS = tuple(f for f in FACET_FIELDS.values() if f != "year")
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 _AGG_SIZE = 200  # buckets asked per facet before our own (count, value) ordering cuts to FACET_LIMIT
 _TOKENIZER = "ws"
-_REPORTS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS reports (
-    report_id TEXT PRIMARY KEY, source TEXT NOT NULL, year INTEGER, doc TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS reports_source ON reports(source);
-"""
 
 
 # --- schema and documents (pure) -------------------------------------------------------------------
@@ -302,7 +297,7 @@ class TantivyBackend:
             conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            conn.executescript(_REPORTS_SCHEMA)
+            conn.executescript(REPORTS_SCHEMA)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.Error as exc:
             raise _unavailable(f"cannot open the report store: {exc}", path) from exc
@@ -433,22 +428,16 @@ class TantivyBackend:
 
     def get_report(self, report_id: str) -> ReportDoc | None:
         with self._lock:
-            sql = "SELECT doc FROM reports WHERE report_id = ?"
-            row = self._reports.execute(sql, (report_id,)).fetchone()
-        return ReportDoc.model_validate_json(row[0]) if row else None
+            return stored_report(self._reports, report_id)
 
     def report_ids_for_source(self, source: str) -> list[str]:
         with self._lock:
-            sql = "SELECT report_id FROM reports WHERE source = ?"
-            rows = self._reports.execute(sql, (source,)).fetchall()
-        return [r[0] for r in rows]
+            return report_ids_for_source(self._reports, source)
 
     def stats(self) -> BackendStats:
         with self._lock:
-            reports = self._reports.execute("SELECT count(*) FROM reports").fetchone()[0]
-            years = self._reports.execute("SELECT year, count(*) FROM reports GROUP BY year").fetchall()
+            reports, by_year = report_counts(self._reports)
             passages = self._index.searcher().num_docs
-        by_year = {("unknown" if y is None else str(y)): n for y, n in years}
         return BackendStats(
             backend=self.name, location=str(self.path), reports=reports, passages=passages, years=by_year
         )
