@@ -16,9 +16,8 @@ from typing import Annotated
 
 import typer
 
-from nlp.errors import GovReportError
 from nlp.schema import Claim, Finding, Report
-from search_api.commands.common import print_problems, resolve_inputs
+from search_api.commands.common import extract_files, resolve_inputs
 
 __all__ = ["CheckFormat", "check_command", "register"]
 
@@ -88,17 +87,9 @@ def _validate_rules(rules: Sequence[str]) -> None:
 
 def _read_all(paths: Sequence[str]) -> tuple[list[Report], int]:
     """Every readable report (duplicates by content once); the count of arguments or files not read."""
-    from nlp.extract import extract_path
-
     files, unread = resolve_inputs(paths)
     reports: dict[str, Report] = {}
-    for path in files:
-        try:
-            report = extract_path(path)
-        except GovReportError as exc:
-            print_problems([exc.to_problem()])
-            unread.append(exc.to_problem())
-            continue
+    for report in extract_files(files, unread=unread):
         reports.setdefault(report.sha256, report)
     return list(reports.values()), len(unread)
 

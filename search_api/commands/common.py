@@ -1,15 +1,17 @@
-"""What every subcommand shares: turning arguments into files, and problems into stderr lines."""
+"""What every subcommand shares: turning arguments into files and files into reports, and problems
+into stderr lines."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 
-from nlp.schema import Problem
+from nlp.errors import GovReportError
+from nlp.schema import Problem, Report
 
-__all__ = ["BackendName", "format_problem", "print_problems", "resolve_inputs"]
+__all__ = ["BackendName", "extract_files", "format_problem", "print_problems", "resolve_inputs"]
 
 
 class BackendName(StrEnum):
@@ -27,6 +29,21 @@ def resolve_inputs(inputs: Sequence[str]) -> tuple[list[Path], list[Problem]]:
     files, problems = expand_inputs(inputs)
     print_problems(problems)
     return files, list(problems)
+
+
+def extract_files(files: Iterable[Path], *, unread: list[Problem]) -> Iterator[Report]:
+    """Each file's report, extracted as it is asked for. A file that cannot be read is named on stderr
+    with the reason and added to `unread`; the rest of the batch goes on."""
+    from nlp.extract import extract_path
+
+    for path in files:
+        try:
+            report = extract_path(path)
+        except GovReportError as exc:
+            print_problems([exc.to_problem()])
+            unread.append(exc.to_problem())
+            continue
+        yield report
 
 
 def format_problem(item: Problem) -> str:

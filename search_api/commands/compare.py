@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from nlp.errors import GovReportError
 from nlp.schema import Problem, Region, Report
-from search_api.commands.common import print_problems, resolve_inputs
+from search_api.commands.common import extract_files, resolve_inputs
 
 if TYPE_CHECKING:  # nlp.compare pulls numpy and rapidfuzz: loaded only when the command runs
     from nlp.compare import Comparison, KindFilter, Match, PassageRef
@@ -98,17 +97,8 @@ def compare_command(
 
 
 def _read_all(paths: Sequence[str]) -> tuple[list[Report], list[Problem]]:
-    from nlp.extract import extract_path
-
     files, unread = resolve_inputs(paths)
-    reports: list[Report] = []
-    for path in files:
-        try:
-            reports.append(extract_path(path))
-        except GovReportError as exc:
-            print_problems([exc.to_problem()])
-            unread.append(exc.to_problem())
-    return reports, unread
+    return list(extract_files(files, unread=unread)), unread
 
 
 def _side_row(prefix: str, side: PassageRef) -> dict[str, object]:

@@ -9,10 +9,9 @@ from typing import Annotated
 
 import typer
 
-from nlp.errors import GovReportError
 from nlp.export import CELL_COLUMNS, cell_records
 from nlp.schema import Report
-from search_api.commands.common import print_problems, resolve_inputs
+from search_api.commands.common import extract_files, print_problems, resolve_inputs
 
 __all__ = ["register"]
 
@@ -30,17 +29,9 @@ def extract_command(
     ),
 ) -> None:
     """Extract sections, passages and the three tables of each report."""
-    from nlp.extract import extract_path
-
     files, unread = resolve_inputs(paths)
     writer = _Writer(output_format)
-    for path in files:
-        try:
-            report = extract_path(path)
-        except GovReportError as exc:
-            unread.append(exc.to_problem())
-            print_problems([exc.to_problem()])
-            continue
+    for report in extract_files(files, unread=unread):
         print_problems(report.problems)
         writer.write(report)
     writer.close()
