@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nlp.errors import ErrorCode, problem
+from nlp.lines import table_line_ranges
 from nlp.metadata import find_title, read_metadata
 from nlp.schema import Report, Section, SourceDocument, SourceLine, Span, Tables
 from nlp.sections import split_sections
@@ -45,7 +46,8 @@ def extract_document(doc: SourceDocument) -> Report:
     lines = [line.text for line in doc.lines]
     split = split_sections(lines, source=doc.source)
     parsed = parse_tables(lines, blocks=doc.blocks, source=doc.source)
-    sections = [_without_table_passages(s, parsed.tables) for s in split.sections]
+    table_lines = table_line_ranges(parsed.tables)
+    sections = [_without_table_passages(s, table_lines) for s in split.sections]
     meta = read_metadata(lines, sections=sections, source=doc.source)
     problems = [*doc.problems, *split.problems, *parsed.problems]
     if not sections and not _has_any_table(parsed.tables):
@@ -71,13 +73,9 @@ def _has_any_table(tables: Tables) -> bool:
     return any(t.rows for t in tables.present())
 
 
-def _table_line_ranges(tables: Tables) -> list[tuple[int, int]]:
-    return [(t.span.line, t.span.end_line) for t in tables.present() if t.span]
-
-
-def _without_table_passages(section: Section, tables: Tables) -> Section:
-    """Table cells are not narrative: passages lying inside a parsed table are dropped from search."""
-    ranges = _table_line_ranges(tables)
+def _without_table_passages(section: Section, ranges: Sequence[tuple[int, int]]) -> Section:
+    """Table cells are not narrative: passages lying inside a parsed table (`ranges` of its lines) are
+    dropped from search."""
     if not ranges:
         return section
     kept = [p for p in section.passages if not _inside_any(p.span, ranges)]

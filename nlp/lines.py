@@ -1,4 +1,4 @@
-"""Character offsets to 1-based line numbers, for the spans of sections, passages and claims."""
+"""Line numbers: of character offsets (spans of sections, passages, claims), and of parsed tables."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from nlp.schema import Span
+from nlp.schema import Span, Tables
 
-__all__ = ["LineGeometry"]
+__all__ = ["LineGeometry", "table_line_ranges"]
 
 _NEWLINE = re.compile("\n")
 
@@ -32,3 +32,8 @@ class LineGeometry:
         """The span of text[start:end] shifted by `base`; its end line is that of its last character."""
         last = max(start, end - 1)
         return Span(start=base + start, end=base + end, line=self.line_of(start), end_line=self.line_of(last))
+
+
+def table_line_ranges(tables: Tables) -> list[tuple[int, int]]:
+    """First and last line of each parsed table: the lines that are table, not prose."""
+    return [(t.span.line, t.span.end_line) for t in tables.present() if t.span]

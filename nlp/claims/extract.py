@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from spacy.language import Language
 
 from nlp.claims.pipeline import RawClaim
 from nlp.claims.text import NormalisedText, normalise
-from nlp.lines import LineGeometry
-from nlp.schema import Claim, Report, Section, SectionKey, Table
+from nlp.lines import LineGeometry, table_line_ranges
+from nlp.schema import Claim, Report, Section, SectionKey
 
 __all__ = ["claims_from_report", "claims_from_text"]
 
@@ -55,10 +55,6 @@ def _to_claim(
     )
 
 
-def _table_lines(tables: Sequence[Table | None]) -> list[tuple[int, int]]:
-    return [(t.span.line, t.span.end_line) for t in tables if t is not None and t.span is not None]
-
-
 def _body_start(section: Section) -> tuple[int, int]:
     """Offset and line where the section's body begins. The body is the last len(text) characters of
     the section's span (the heading and the space after it come first); its line is counted back from
@@ -90,8 +86,7 @@ def _piece(section: Section, ranges: list[tuple[int, int]]) -> _Piece:
 def claims_from_report(nlp: Language, report: Report) -> list[Claim]:
     """The claims of every section body, in document order; table lines (by the parsed tables' spans)
     are skipped. The sections go through the pipeline as one batch."""
-    tables = report.tables
-    ranges = _table_lines([tables.active_disclosure, tables.applications, tables.review_litigation])
+    ranges = table_line_ranges(report.tables)
     pieces = [p for p in (_piece(s, ranges) for s in report.sections) if p.norm.text.strip()]
     claims: list[Claim] = []
     for p, doc in zip(pieces, nlp.pipe(p.norm.text for p in pieces), strict=True):
