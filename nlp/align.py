@@ -337,8 +337,7 @@ class LabelAligner:
         return tuple(self.tables.get("review_litigation", {}).get("groups", {}))
 
     def application_rows(self, *, single_other: bool) -> tuple[str, ...]:
-        spec = self.tables.get("applications", {})
-        outcome = spec.get("outcome_rows_single_other" if single_other else "outcome_rows_2021", ())
+        outcome = self.outcome_rows(single_other=single_other)
         return ("new_received", "carried_over", *outcome, "handled_total", "carried_forward")
 
     def outcome_rows(self, *, single_other: bool) -> tuple[str, ...]:
