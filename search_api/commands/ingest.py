@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from nlp.errors import GovReportError
 from nlp.settings import Settings, get_settings
 from search_api.commands.common import BackendName, resolve_inputs
+
+if TYPE_CHECKING:  # search_api.ingest is imported when the command runs
+    from search_api.ingest import IngestSummary
 
 __all__ = ["register", "settings_for"]
 
@@ -25,20 +28,17 @@ def settings_for(*, backend: BackendName | None, data_dir: Path | None) -> Setti
     return get_settings().model_copy(update=updates)
 
 
-def _print_summary(summary: dict[str, object], *, backend: str) -> None:
-    failed = summary["failed"]
-    assert isinstance(failed, list)
+def _print_summary(summary: IngestSummary, *, backend: str) -> None:
     lines = [
-        f"files read: {summary['files_read']}  indexed: {summary['indexed']}  "
-        f"unchanged (skipped): {summary['unchanged']}  replaced old versions: {summary['replaced']}  "
-        f"passages: {summary['passages']}",
+        f"files read: {summary.files_read}  indexed: {summary.indexed}  "
+        f"unchanged (skipped): {summary.unchanged}  replaced old versions: {summary.replaced}  "
+        f"passages: {summary.passages}",
         f"backend: {backend}",
-        f"failed: {len(failed)}",
-        *(f"  {f['source']}: [{f['code']}] {f['message']}" for f in failed),
+        f"failed: {len(summary.failed)}",
+        *(f"  {f.source}: [{f.code}] {f.message}" for f in summary.failed),
     ]
-    if summary["checked"]:
-        severities = summary["findings_by_severity"]
-        assert isinstance(severities, dict)
+    if summary.checked:
+        severities = summary.findings_by_severity
         counts = ", ".join(f"{k}: {severities.get(k, 0)}" for k in ("error", "warning", "info"))
         lines.append(f"findings by severity: {counts}")
     else:
@@ -74,7 +74,7 @@ def ingest_command(
             progress=bar.update,
         )
     search_backend.close()
-    _print_summary(summary.to_dict(), backend=search_backend.name)
+    _print_summary(summary, backend=search_backend.name)
     if summary.failed or unread:
         raise typer.Exit(code=1)
 
