@@ -195,12 +195,12 @@ def build_bundle(
     flags = report_flags(findings)
     pairs = [(s.key, p) for s in report.sections for p in s.passages]
     doc = _report_doc(report, findings, flags=flags, n_passages=len(pairs))
+    across = passage_flags_by_start or {}
     passages: list[PassageDoc] = []
     for ordinal, (section, passage) in enumerate(pairs):
         item = _passage_doc(doc, section, passage, ordinal=ordinal)
-        item.flags = passage_flags(passage.span, findings, report_level=flags)
-        extra = (passage_flags_by_start or {}).get(passage.span.start, ())
-        item.flags = sorted({*item.flags, *extra})
+        own = passage_flags(passage.span, findings, report_level=flags)
+        item.flags = sorted({*own, *across.get(passage.span.start, ())})
         if topics_of is not None:
             item.topics = list(topics_of(passage.text))
         passages.append(item)
