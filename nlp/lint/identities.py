@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 from nlp.config import load_yaml
 from nlp.schema import Cell, FindingCell, Table, TableKey, Tables
@@ -38,6 +37,8 @@ _LABELS = load_yaml("labels.yaml")["tables"]
 APPLICANT_COLUMNS: tuple[str, ...] = tuple(c for c in _LABELS["applications"]["columns"] if c != "total")
 REVIEW_GROUPS: tuple[str, ...] = tuple(_LABELS["review_litigation"]["groups"])
 REVIEW_COLUMNS: tuple[str, ...] = tuple(c for c in _LABELS["review_litigation"]["columns"] if c != "total")
+_OUTCOMES_2021: tuple[str, ...] = tuple(_LABELS["applications"]["outcome_rows_2021"])
+_OUTCOMES_SINGLE_OTHER: tuple[str, ...] = tuple(_LABELS["applications"]["outcome_rows_single_other"])
 
 
 @dataclass(frozen=True)
@@ -81,23 +82,16 @@ class Evaluated:
         return self.lhs_sum - self.rhs_sum
 
 
-@lru_cache(maxsize=1)
-def _outcome_lists() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    spec = load_yaml("labels.yaml")["tables"]["applications"]
-    return tuple(spec["outcome_rows_2021"]), tuple(spec["outcome_rows_single_other"])
-
-
 def outcome_rows(table: Table) -> tuple[str, ...]:
     """The outcome rows summed by （七）总计: the single （六）其他处理 row when the table prints it."""
-    full, single_other = _outcome_lists()
     keys = {row.key for row in table.rows}
     if "other_handling" in keys and not keys & {
         "other_overdue_correction",
         "other_unpaid_fee",
         "other_other",
     }:
-        return single_other
-    return full
+        return _OUTCOMES_SINGLE_OTHER
+    return _OUTCOMES_2021
 
 
 def applications_identities(table: Table) -> list[Identity]:
