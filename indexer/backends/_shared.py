@@ -1,5 +1,5 @@
-"""What the backends share: hits from stored passage documents (all three); page offsets and facet
-ordering (the embedded ones, SQLite and tantivy).
+"""What the backends share: hits from stored passage documents and the number of buckets a facet
+shows (all three); page offsets and facet ordering (the embedded ones, SQLite and tantivy).
 
 The embedded backends page by offset: the opaque token carries the position after the last hit served.
 The token's MAC proves we issued it, but the position is still checked, so a leaked key cannot push an

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from indexer.backends._shared import hit_from_doc
+from indexer.backends._shared import FACET_LIMIT, hit_from_doc
 from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome
 from indexer.documents import PassageDoc, ReportBundle, ReportDoc
 from indexer.query import (
@@ -48,7 +48,6 @@ __all__ = [
     "text_clause",
 ]
 
-FACET_SIZE = 20
 WORDS_BOOST = 3.0
 # filter / facet name → keyword field
 FIELD_OF: dict[str, str] = {
@@ -136,7 +135,7 @@ def filter_clauses(filters: Mapping[str, Sequence[str] | Sequence[int]]) -> list
 
 
 def facet_aggs(names: Sequence[str]) -> dict[str, Any]:
-    return {name: {"terms": {"field": FIELD_OF[name], "size": FACET_SIZE}} for name in dict.fromkeys(names)}
+    return {name: {"terms": {"field": FIELD_OF[name], "size": FACET_LIMIT}} for name in dict.fromkeys(names)}
 
 
 def sort_clause(sort: str) -> list[Any]:
