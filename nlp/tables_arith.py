@@ -37,10 +37,6 @@ def _row_sum_holds(values: Sequence[Number]) -> bool:
     return sum(values[:-1]) == values[-1]
 
 
-def _column(table: Table, key: str, column: str) -> Number | None:
-    return table.value(key, column)
-
-
 def application_check(table: Table, row_key: str, *, aligner: LabelAligner) -> Check:
     """Table 3: the applicant columns sum to 总计 (row), and per column the outcome rows sum to （七）总计
     and 新收 + 结转 = 总计 + 结转下年度 — as inequalities where rows are missing."""
@@ -50,14 +46,14 @@ def application_check(table: Table, row_key: str, *, aligner: LabelAligner) -> C
 
     def column_holds(column: str, value: Number) -> bool:
         if row_key in outcomes:
-            total = _column(table, "handled_total", column)
-            known = [_column(table, k, column) for k in outcomes if k != row_key]
+            total = table.value("handled_total", column)
+            known = [table.value(k, column) for k in outcomes if k != row_key]
             if total is None:
                 return True
             partial = sum(v for v in known if v is not None) + value
             return partial == total if None not in known else partial <= total
         if row_key == "handled_total":
-            known = [_column(table, k, column) for k in outcomes]
+            known = [table.value(k, column) for k in outcomes]
             partial = sum(v for v in known if v is not None)
             return value == partial if None not in known else value >= partial
         return _flow_holds(table, row_key, column, value)
@@ -76,7 +72,7 @@ def application_check(table: Table, row_key: str, *, aligner: LabelAligner) -> C
 def _flow_holds(table: Table, row_key: str, column: str, value: Number) -> bool:
     """新收 + 上年结转 = 办理总计 + 结转下年度, with `value` standing for `row_key`'s cell."""
     terms = {
-        k: _column(table, k, column)
+        k: table.value(k, column)
         for k in ("new_received", "carried_over", "handled_total", "carried_forward")
     }
     if row_key not in terms:
