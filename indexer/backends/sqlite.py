@@ -132,7 +132,7 @@ def match_expression(text: TextQuery, *, ranked: bool = True) -> str | None:
 
 
 def _negative_expression(text: TextQuery) -> str | None:
-    negative = [f"chars : {_phrase(char_tokens(t))}" for t in text.excluded if char_tokens(t)]
+    negative = [f"chars : {_phrase(chars)}" for t in text.excluded if (chars := char_tokens(t))]
     return " OR ".join(negative) or None
 
 
