@@ -324,12 +324,8 @@ def test_lint_pairing_by_region_when_names_are_missing() -> None:
 # --- claims ---------------------------------------------------------------------------------------
 
 
-class _CuedClaim(Claim):
-    scope_cue: str | None = None
-
-
 def _claim(verdict: str, *, cue: str | None = None) -> Claim:
-    return _CuedClaim(
+    return Claim(
         sentence="全年收到政府信息公开申请9件。",
         span=Span(start=10, end=12, line=3, end_line=3),
         metric="applications.received",

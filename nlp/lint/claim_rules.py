@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from nlp.lint.catalogue import lint_config, make_finding
 from nlp.schema import Claim, Finding, Report
 
-__all__ = ["claim_findings", "scope_cue_of", "verified_claims"]
+__all__ = ["claim_findings", "verified_claims"]
 
 
 def verified_claims(report: Report) -> list[Claim]:
@@ -27,12 +27,6 @@ def verified_claims(report: Report) -> list[Claim]:
     except (ImportError, AttributeError):
         return []
     return list(verify(extract(report), report))
-
-
-def scope_cue_of(claim: Claim) -> str | None:
-    """The scope cue nlp.claims marked on the claim, if any (read by name: the field is additive)."""
-    cue = getattr(claim, "scope_cue", None)
-    return str(cue) if cue else None
 
 
 def claim_findings(claims: Sequence[Claim], *, source: str) -> list[Finding]:
@@ -61,7 +55,7 @@ def _stated(claim: Claim) -> str:
 
 
 def _contradiction(claim: Claim, *, source: str) -> Finding:
-    cue = scope_cue_of(claim)
+    cue = claim.scope_cue or None
     tried_zh, tried_en = _readings(claim)
     scope_zh = f"句中有口径提示「{cue}」，所指范围可能与表格不同。" if cue else ""
     scope_en = (
