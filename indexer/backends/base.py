@@ -34,6 +34,11 @@ class IndexOutcome(_Model):
     passages: int = 0  # passage documents written
     failed: list[IndexFailure] = Field(default_factory=list)
 
+    def add_written(self, bundle: ReportBundle) -> None:
+        """Count a report written in full, with its passages."""
+        self.indexed.append(bundle.report.report_id)
+        self.passages += len(bundle.passages)
+
 
 class BackendStats(_Model):
     backend: str  # "tantivy", "sqlite" or "elasticsearch"

@@ -303,8 +303,7 @@ class ElasticsearchBackend:
                 )
         for bundle in bundles:
             if bundle.report.report_id not in failed:
-                outcome.indexed.append(bundle.report.report_id)
-                outcome.passages += len(bundle.passages)
+                outcome.add_written(bundle)
         outcome.failed = list(failed.values())
         return outcome
 

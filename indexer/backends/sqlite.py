@@ -353,8 +353,7 @@ class SqliteBackend:
                 failure = IndexFailure(report_id=report.report_id, source=report.source, message=str(exc))
                 outcome.failed.append(failure)
                 continue
-            outcome.indexed.append(bundle.report.report_id)
-            outcome.passages += len(bundle.passages)
+            outcome.add_written(bundle)
         return outcome
 
     def delete_report(self, report_id: str) -> bool:

@@ -392,8 +392,8 @@ class TantivyBackend:
             for item in ready:
                 self._write_one(item, outcome)
             return outcome
-        outcome.indexed.extend(bundle.report.report_id for bundle, _ in ready)
-        outcome.passages += sum(len(bundle.passages) for bundle, _ in ready)
+        for bundle, _ in ready:
+            outcome.add_written(bundle)
         return outcome
 
     def _write_one(self, item: tuple[ReportBundle, list[tantivy.Document]], outcome: IndexOutcome) -> None:
@@ -405,8 +405,7 @@ class TantivyBackend:
                 IndexFailure(report_id=report.report_id, source=report.source, message=str(exc))
             )
             return
-        outcome.indexed.append(report.report_id)
-        outcome.passages += len(item[0].passages)
+        outcome.add_written(item[0])
 
     def delete_report(self, report_id: str) -> bool:
         with self._lock:
