@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nlp.schema import Span, Tables
 
-__all__ = ["LineGeometry", "table_line_ranges"]
+__all__ = ["LineGeometry", "line_offsets", "table_line_ranges"]
 
 _NEWLINE = re.compile("\n")
 
@@ -37,3 +38,12 @@ class LineGeometry:
 def table_line_ranges(tables: Tables) -> list[tuple[int, int]]:
     """First and last line of each parsed table: the lines that are table, not prose."""
     return [(t.span.line, t.span.end_line) for t in tables.present() if t.span]
+
+
+def line_offsets(lines: Sequence[str]) -> list[int]:
+    """Start offset of each line in "\\n".join(lines)."""
+    offsets, pos = [], 0
+    for text in lines:
+        offsets.append(pos)
+        pos += len(text) + 1
+    return offsets

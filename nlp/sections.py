@@ -28,7 +28,7 @@ from typing import Any
 
 from nlp.config import load_yaml
 from nlp.errors import ErrorCode, problem
-from nlp.lines import LineGeometry
+from nlp.lines import LineGeometry, line_offsets
 from nlp.schema import Passage, PassageKind, Problem, Section, SectionKey
 
 __all__ = ["SECTION_ORDER", "SectionsResult", "chinese_number", "split_passages", "split_sections"]
@@ -205,10 +205,8 @@ def _headings_in_line(raw: str, *, base: int) -> list[_Heading]:
 
 def _find_headings(lines: Sequence[str]) -> list[_Heading]:
     found: list[_Heading] = []
-    offset = 0
-    for raw in lines:
+    for raw, offset in zip(lines, line_offsets(lines), strict=True):
         found.extend(_headings_in_line(raw, base=offset))
-        offset += len(raw) + 1
     return sorted(found, key=lambda h: h.start)
 
 
@@ -285,9 +283,7 @@ def _infer_heading(
     if not patterns:
         return None
     low, high = _region(key, found, text_len)
-    offset = 0
-    for raw in lines:
-        line_start, offset = offset, offset + len(raw) + 1
+    for raw, line_start in zip(lines, line_offsets(lines), strict=True):
         if line_start < low or line_start >= high:
             continue
         compact, index = _compact(raw)
@@ -478,9 +474,7 @@ def _paragraphs(text: str, *, skip_tables: bool) -> list[_Para]:
     paras: list[tuple[list[str], list[int]]] = []
     previous: str | None = None
     broken = True
-    offset = 0
-    for raw, kind in zip(raw_lines, kinds, strict=True):
-        line_start, offset = offset, offset + len(raw) + 1
+    for raw, kind, line_start in zip(raw_lines, kinds, line_offsets(raw_lines), strict=True):
         if kind in ("blank", "table"):
             broken = True
             continue

@@ -15,9 +15,10 @@ from itertools import pairwise
 from typing import Literal
 
 from nlp.cellvalues import is_value_text
+from nlp.lines import line_offsets
 from nlp.schema import SourceBlock
 
-__all__ = ["Token", "TokenKind", "line_offsets", "tokenize"]
+__all__ = ["Token", "TokenKind", "tokenize"]
 
 TokenKind = Literal["label", "value", "empty", "break"]
 
@@ -42,15 +43,6 @@ class Token:
     row: int  # grid row: tokens of one printed table row share it
     plain: bool = False  # from a line with no tab (PDF text): label fragments may be stray text
     field: int = -1  # grid column of a tab-separated or one-cell-per-line cell; -1 for plain text
-
-
-def line_offsets(lines: Sequence[str]) -> list[int]:
-    """Start offset of each line in "\\n".join(lines)."""
-    offsets, pos = [], 0
-    for text in lines:
-        offsets.append(pos)
-        pos += len(text) + 1
-    return offsets
 
 
 def _block_lines(blocks: Sequence[SourceBlock]) -> set[int]:
