@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from nlp.lint.catalogue import make_finding
-from nlp.lint.identities import APPLICANT_COLUMNS
+from nlp.lint.identities import APPLICANT_COLUMNS, cell_view
 from nlp.lint.names import column_name, row_name
-from nlp.schema import Cell, Finding, FindingCell, Report, TableKey
+from nlp.schema import Cell, Finding, Report, TableKey
 
 __all__ = ["cross_findings", "find_previous", "same_body"]
 
@@ -57,10 +57,6 @@ def _number(report: Report, table: TableKey, row: str, column: str) -> Cell | No
     return cell if cell is not None and cell.kind == "number" and cell.value is not None else None
 
 
-def _view(table: TableKey, row: str, column: str, cell: Cell) -> FindingCell:
-    return FindingCell(table=table, row=row, column=column, value=cell.value, raw=cell.raw, line=cell.line)
-
-
 def _carried_over_findings(report: Report, previous: Report) -> list[Finding]:
     found: list[Finding] = []
     for column in (*APPLICANT_COLUMNS, "total"):
@@ -77,11 +73,11 @@ def _carried_over_findings(report: Report, previous: Report) -> list[Finding]:
                 message_en=f"column {column}: carried_over is {now.value}, but last year's report "
                 f"({previous.source}) carried {before.value} forward.",
                 source=report.source,
-                cells=[_view("applications", "carried_over", column, now)],
+                cells=[cell_view("applications", "carried_over", column, now)],
                 correction=f"carried_over/{column} should be {before.value} if last year's report is right.",
                 detail={
                     "previous_source": previous.source,
-                    "previous_cell": _view("applications", "carried_forward", column, before).model_dump(
+                    "previous_cell": cell_view("applications", "carried_forward", column, before).model_dump(
                         mode="json"
                     ),
                 },
@@ -121,7 +117,7 @@ def _in_force_finding(
         message_en=f"row {row}: in_force is {in_force}, but last year's {before.value} + issued {issued} − "
         f"repealed {repealed} = {expected}.",
         source=report.source,
-        cells=[_view("active_disclosure", row, c, cells[c]) for c in _IN_FORCE_COLUMNS],
+        cells=[cell_view("active_disclosure", row, c, cells[c]) for c in _IN_FORCE_COLUMNS],
         correction=f"{row}/in_force should be {expected} = {before.value}+{issued}−{repealed}, "
         "unless documents lapsed without being repealed.",
         detail={"previous_source": previous.source, "previous_in_force": before.value},

@@ -23,6 +23,7 @@ __all__ = [
     "Ref",
     "all_identities",
     "applications_identities",
+    "cell_view",
     "evaluate",
     "finding_cell",
     "lookup",
@@ -178,17 +179,21 @@ def lookup(tables: Tables, ref: Ref) -> tuple[Cell | None, str, str]:
     return None, ref.row, ref.column
 
 
-def finding_cell(tables: Tables, ref: Ref) -> tuple[FindingCell, Cell | None]:
-    cell, row, column = lookup(tables, ref)
-    view = FindingCell(
-        table=ref.table,
+def cell_view(table: TableKey, row: str, column: str, cell: Cell | None) -> FindingCell:
+    """How a finding names one cell: its place, and its value, printed text and line when printed."""
+    return FindingCell(
+        table=table,
         row=row,
         column=column,
         value=cell.value if cell else None,
         raw=cell.raw if cell else None,
         line=cell.line if cell else None,
     )
-    return view, cell
+
+
+def finding_cell(tables: Tables, ref: Ref) -> tuple[FindingCell, Cell | None]:
+    cell, row, column = lookup(tables, ref)
+    return cell_view(ref.table, row, column, cell), cell
 
 
 def evaluate(identity: Identity, tables: Tables) -> Evaluated | None:

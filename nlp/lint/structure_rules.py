@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from nlp.lint.catalogue import load_catalogue, make_finding, rule_for_problem
+from nlp.lint.identities import cell_view
 from nlp.lint.names import column_name, row_name, table_name
 from nlp.schema import (
     Cell,
@@ -196,7 +197,7 @@ def _blank_finding(table: TableKey, row: TableRow, blanks: list[tuple[str, Cell]
         message_en=f"table {table}, row {key}: {', '.join(c for c, _ in blanks)} blank where a number "
         "belongs; identities through them are not checked.",
         source=source,
-        cells=[_cell_view(table, key, c, cell) for c, cell in blanks],
+        cells=[cell_view(table, key, c, cell) for c, cell in blanks],
     )
 
 
@@ -208,12 +209,8 @@ def _text_finding(table: TableKey, row: TableRow, column: str, cell: Cell, *, so
         f"应为数字，印为「{cell.raw}」。",
         message_en=f"table {table}, {key}/{column} holds text {cell.raw!r} where a number belongs.",
         source=source,
-        cells=[_cell_view(table, key, column, cell)],
+        cells=[cell_view(table, key, column, cell)],
     )
-
-
-def _cell_view(table: TableKey, row: str, column: str, cell: Cell) -> FindingCell:
-    return FindingCell(table=table, row=row, column=column, value=cell.value, raw=cell.raw, line=cell.line)
 
 
 def _tables(report: Report) -> Iterable[Table]:

@@ -20,10 +20,11 @@ from nlp.lint.identities import (
     Number,
     Ref,
     all_identities,
+    cell_view,
     evaluate,
 )
 from nlp.lint.names import column_name, row_name, table_name
-from nlp.schema import Cell, Finding, FindingCell, Report, TableKey, Tables
+from nlp.schema import Cell, Finding, Report, TableKey, Tables
 
 __all__ = ["Suspect", "arithmetic_findings", "count_findings", "suspects", "table_findings"]
 
@@ -223,7 +224,5 @@ def _count_finding(
         f"印为 {cell.raw}，应为{what_zh}。",
         message_en=f"table {table}, {row}/{column} is printed {cell.raw!r}; it must be {what_en}.",
         source=source,
-        cells=[
-            FindingCell(table=table, row=row, column=column, value=cell.value, raw=cell.raw, line=cell.line)
-        ],
+        cells=[cell_view(table, row, column, cell)],
     )
