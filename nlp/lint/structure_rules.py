@@ -8,8 +8,6 @@ those are reported only when no problem already says the same thing, so nothing 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from nlp.lint.catalogue import load_catalogue, make_finding, rule_for_problem
 from nlp.lint.identities import cell_view
 from nlp.lint.names import column_name, row_name, table_name
@@ -21,7 +19,6 @@ from nlp.schema import (
     Report,
     Section,
     Severity,
-    Table,
     TableKey,
     TableRow,
 )
@@ -156,7 +153,7 @@ def missing_row_findings(report: Report) -> list[Finding]:
     """Rows in `Table.missing_rows` that no ROW_MISSING problem reported (one finding per table)."""
     reported = {(t, r) for t, r, _ in _reported(report, "row_missing")}
     found: list[Finding] = []
-    for table in _tables(report):
+    for table in report.tables.present():
         rows = [r for r in table.missing_rows if (table.key, r) not in reported]
         if rows:
             found.append(_missing_rows_finding(table.key, rows, source=report.source))
@@ -167,7 +164,7 @@ def blank_cell_findings(report: Report) -> list[Finding]:
     """S-CELL-BLANK per row with blank cells; S-CELL-TEXT per text cell the reader did not report."""
     text_reported = _reported(report, "cell_unparseable")
     found: list[Finding] = []
-    for table in _tables(report):
+    for table in report.tables.present():
         for row in table.rows:
             if row.key is None:
                 continue
@@ -211,10 +208,6 @@ def _text_finding(table: TableKey, row: TableRow, column: str, cell: Cell, *, so
         source=source,
         cells=[cell_view(table, key, column, cell)],
     )
-
-
-def _tables(report: Report) -> Iterable[Table]:
-    return (t for t in (report.tables.get(k) for k in _TABLE_KEYS) if t is not None)
 
 
 # --- outline and labels ---------------------------------------------------------------------------
