@@ -50,6 +50,7 @@ class ErrorCode(StrEnum):
     REPORT_NOT_FOUND = "report_not_found"
     BACKEND_UNAVAILABLE = "backend_unavailable"
     INDEX_FAILED = "index_failed"
+    OPTION_UNSUPPORTED = "option_unsupported"
 
 
 CATALOGUE: dict[ErrorCode, str] = {
@@ -83,6 +84,7 @@ CATALOGUE: dict[ErrorCode, str] = {
     ErrorCode.REPORT_NOT_FOUND: "no report with that id is indexed",
     ErrorCode.BACKEND_UNAVAILABLE: "the search backend cannot be reached",
     ErrorCode.INDEX_FAILED: "the backend refused to index a document",
+    ErrorCode.OPTION_UNSUPPORTED: "the chosen backend does not support this option",
 }
 
 

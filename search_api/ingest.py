@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.backends.base import SearchBackend
-from indexer.documents import build_bundle
+from indexer.backends.base import IndexOutcome, RebuildableBackend, SearchBackend
+from indexer.documents import ReportBundle, build_bundle
 from nlp.errors import ErrorCode, GovReportError
 from nlp.schema import Finding, Report
 from nlp.settings import Settings
@@ -138,30 +138,60 @@ class _Ingester:
         self.topics_of = _topics()
         summary.checked = self.check is not None
 
-    def write(self, report: Report, findings: list[Finding], *, flags: Mapping[int, Sequence[str]]) -> None:
-        bundle = build_bundle(report, findings, topics_of=self.topics_of, passage_flags_by_start=flags)
-        stale = [i for i in self.backend.report_ids_for_source(report.source) if i != report.sha256]
+    def bundles(self, reports: Sequence[Report]) -> list[tuple[ReportBundle, list[Finding]]]:
+        findings = self.check(reports) if self.check and reports else {}
+        copies = _boilerplate_by_report(reports)
+        built = []
+        for report in reports:
+            found = findings.get(report.sha256, [])
+            flags = copies.get(report.sha256, {})
+            bundle = build_bundle(report, found, topics_of=self.topics_of, passage_flags_by_start=flags)
+            built.append((bundle, found))
+        return built
+
+    def count(self, outcome: IndexOutcome, written: Sequence[tuple[ReportBundle, list[Finding]]]) -> None:
+        self.summary.failed.extend(
+            IngestFailure(f.source, ErrorCode.INDEX_FAILED.value, f.message) for f in outcome.failed
+        )
+        indexed = set(outcome.indexed)
+        for bundle, findings in written:
+            if bundle.report.report_id in indexed:
+                self.summary.indexed += 1
+                self.summary.findings_by_severity.update(f.severity for f in findings)
+        self.summary.passages += outcome.passages
+
+    def write(self, bundle: ReportBundle, findings: list[Finding]) -> None:
+        report = bundle.report
+        stale = [i for i in self.backend.report_ids_for_source(report.source) if i != report.report_id]
         outcome = self.backend.index([bundle])
-        for failure in outcome.failed:
-            self.summary.failed.append(
-                IngestFailure(failure.source, ErrorCode.INDEX_FAILED.value, failure.message)
-            )
+        self.count(outcome, [(bundle, findings)])
         if outcome.indexed:
             self.summary.replaced += sum(self.backend.delete_report(i) for i in stale)
-            self.summary.indexed += 1
-            self.summary.passages += outcome.passages
-            self.summary.findings_by_severity.update(f.severity for f in findings)
 
     def write_chunk(self, chunk: Sequence[Report | IngestFailure]) -> None:
         reports = [r for r in chunk if isinstance(r, Report)]
         self.summary.failed.extend(f for f in chunk if isinstance(f, IngestFailure))
-        findings = self.check(reports) if self.check and reports else {}
-        copies = _boilerplate_by_report(reports)
-        for report in reports:
+        for bundle, findings in self.bundles(reports):
             try:
-                self.write(report, findings.get(report.sha256, []), flags=copies.get(report.sha256, {}))
+                self.write(bundle, findings)
             except GovReportError as exc:
-                self.summary.failed.append(IngestFailure(report.source, exc.code.value, exc.message))
+                self.summary.failed.append(IngestFailure(bundle.report.source, exc.code.value, exc.message))
+
+
+class _Rebuilder(_Ingester):
+    """Writes every report into a new version of the index, switched to only when all are in."""
+
+    def __init__(self, backend: RebuildableBackend, summary: IngestSummary, *, target: str) -> None:
+        super().__init__(backend, summary)  # type: ignore[arg-type]
+        self.rebuildable = backend
+        self.target = target
+
+    def write_chunk(self, chunk: Sequence[Report | IngestFailure]) -> None:
+        reports = [r for r in chunk if isinstance(r, Report)]
+        self.summary.failed.extend(f for f in chunk if isinstance(f, IngestFailure))
+        built = self.bundles(reports)
+        if built:
+            self.count(self.rebuildable.add_to_rebuild(self.target, [b for b, _ in built]), built)
 
 
 def _changed(paths: Sequence[Path], backend: SearchBackend, summary: IngestSummary) -> list[Path]:
@@ -186,17 +216,39 @@ def ingest_paths(
     settings: Settings,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
+    rebuild: bool = False,
 ) -> IngestSummary:
     """Extract, check and index `paths` (already expanded to files). `progress(n)` is told each time
-    n more files are done."""
+    n more files are done. With `rebuild`, every file is indexed into a new version of the index that
+    replaces the old one at once when all are written (backends that can: Elasticsearch)."""
     summary = IngestSummary(files_read=len(paths))
     resolved = [p.resolve() for p in paths]
+    if rebuild:
+        if not isinstance(backend, RebuildableBackend):
+            raise GovReportError(
+                ErrorCode.OPTION_UNSUPPORTED,
+                f"the {backend.name} backend cannot rebuild beside the live index: use elasticsearch",
+                parameter="rebuild",
+            )
+        target = backend.begin_rebuild()
+        _run(_Rebuilder(backend, summary, target=target), resolved, settings, workers, progress)
+        backend.finish_rebuild(target)
+        return summary
     todo = _changed(resolved, backend, summary)
     if progress and len(todo) < len(resolved):
         progress(len(resolved) - len(todo))
-    ingester = _Ingester(backend, summary)
-    for chunk in _chunks(_extracted(todo, settings=settings, workers=workers), _CHUNK):
+    _run(_Ingester(backend, summary), todo, settings, workers, progress)
+    return summary
+
+
+def _run(
+    ingester: _Ingester,
+    paths: Sequence[Path],
+    settings: Settings,
+    workers: int,
+    progress: Callable[[int], None] | None,
+) -> None:
+    for chunk in _chunks(_extracted(paths, settings=settings, workers=workers), _CHUNK):
         ingester.write_chunk(chunk)
         if progress:
             progress(len(chunk))
-    return summary

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from indexer.documents import ReportBundle, ReportDoc
 from indexer.query import SearchQuery, SearchResult
 
-__all__ = ["BackendStats", "IndexFailure", "IndexOutcome", "SearchBackend"]
+__all__ = ["BackendStats", "IndexFailure", "IndexOutcome", "RebuildableBackend", "SearchBackend"]
 
 
 class _Model(BaseModel):
@@ -78,3 +78,21 @@ class SearchBackend(Protocol):
     def stats(self) -> BackendStats: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class RebuildableBackend(Protocol):
+    """A backend that can rebuild its whole index beside the live one and switch to it at once
+    (Elasticsearch: a new versioned index, then the alias swapped atomically)."""
+
+    def begin_rebuild(self) -> str:
+        """Create the next version of the index, not yet searched; returns its name."""
+        ...
+
+    def add_to_rebuild(self, target: str, bundles: Sequence[ReportBundle]) -> IndexOutcome:
+        """Write reports into the version being built."""
+        ...
+
+    def finish_rebuild(self, target: str) -> None:
+        """Make the new version the one searched, and drop the old ones."""
+        ...

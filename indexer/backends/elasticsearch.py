@@ -318,21 +318,31 @@ class ElasticsearchBackend:
     def reindex(self, bundles: Sequence[ReportBundle]) -> IndexOutcome:
         """Build a new version of the index from `bundles` and swap the alias onto it atomically;
         searches see the old index until the swap."""
+        target = self.begin_rebuild()
+        outcome = self.add_to_rebuild(target, bundles)
+        self.finish_rebuild(target)
+        return outcome
+
+    def begin_rebuild(self) -> str:
         old = self._indices_of_alias()
         version = 1 + max(
             (int(n.rsplit("-v", 1)[1]) for n in old if n.rsplit("-v", 1)[-1].isdigit()), default=0
         )
-        new = self._create_version(version)
-        outcome = self._bulk(bundles, index=new)
-        self._call("refresh", self.client.indices.refresh, index=new)
+        return self._create_version(version)
+
+    def add_to_rebuild(self, target: str, bundles: Sequence[ReportBundle]) -> IndexOutcome:
+        return self._bulk(bundles, index=target)
+
+    def finish_rebuild(self, target: str) -> None:
+        old = self._indices_of_alias()
+        self._call("refresh", self.client.indices.refresh, index=target)
         self._call(
             "swap alias",
             self.client.indices.update_aliases,
-            actions=alias_swap_actions(self.alias, old=old, new=new),
+            actions=alias_swap_actions(self.alias, old=old, new=target),
         )
         for name in old:
             self._call("delete old index", self.client.indices.delete, index=name)
-        return outcome
 
     def _delete_by_report(self, report_id: str) -> int:
         response = self._call(

@@ -1,4 +1,5 @@
-"""`govreport ingest PATH... [--backend tantivy|sqlite|elasticsearch] [--data-dir DIR] [--workers N]`."""
+"""`govreport ingest PATH... [--backend tantivy|sqlite|elasticsearch] [--data-dir DIR] [--workers N]`
+and `--rebuild` (Elasticsearch: a new versioned index, swapped in when complete)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,14 @@ def ingest_command(
     backend: Annotated[BackendName | None, typer.Option(help="Search backend (default: settings).")] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Where the embedded database lives.")] = None,
     workers: Annotated[int | None, typer.Option(min=1, max=64, help="Processes extracting files.")] = None,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="Index every file into a new versioned index and swap the alias onto it when done "
+            "(elasticsearch; searches use the old index until then).",
+        ),
+    ] = False,
 ) -> None:
     """Extract, check and index reports; unchanged files are skipped, changed ones replaced."""
     from tqdm import tqdm
@@ -65,15 +74,21 @@ def ingest_command(
     except GovReportError as exc:
         print(exc.describe(), file=sys.stderr)
         raise typer.Exit(code=2) from exc
-    with tqdm(total=len(files), unit="file", file=sys.stderr, disable=not files) as bar:
-        summary = ingest_paths(
-            files,
-            backend=search_backend,
-            settings=settings,
-            workers=workers or settings.workers,
-            progress=bar.update,
-        )
-    search_backend.close()
+    try:
+        with tqdm(total=len(files), unit="file", file=sys.stderr, disable=not files) as bar:
+            summary = ingest_paths(
+                files,
+                backend=search_backend,
+                settings=settings,
+                workers=workers or settings.workers,
+                progress=bar.update,
+                rebuild=rebuild,
+            )
+    except GovReportError as exc:
+        print(exc.describe(), file=sys.stderr)
+        raise typer.Exit(code=2) from exc
+    finally:
+        search_backend.close()
     _print_summary(summary, backend=search_backend.name)
     if summary.failed or unread:
         raise typer.Exit(code=1)
