@@ -2,8 +2,8 @@
 
 The content hash (sha256 of the file's bytes) is the report id: an unchanged file is skipped before
 extraction; a changed file (same source path, new hash) replaces its old version, whose report and
-passages are deleted. Files are extracted in worker processes; writing happens here, one report at a
-time, so a bad file never stops the batch. Nothing here prints: callers pass `progress`.
+passages are deleted. Files are extracted in worker processes; writing happens here, a chunk of reports
+at a time, and a bad file never stops the batch. Nothing here prints: callers pass `progress`.
 """
 
 from __future__ import annotations
@@ -160,22 +160,29 @@ class _Ingester:
                 self.summary.findings_by_severity.update(f.severity for f in findings)
         self.summary.passages += outcome.passages
 
-    def write(self, bundle: ReportBundle, findings: list[Finding]) -> None:
-        report = bundle.report
-        stale = [i for i in self.backend.report_ids_for_source(report.source) if i != report.report_id]
-        outcome = self.backend.index([bundle])
-        self.count(outcome, [(bundle, findings)])
-        if outcome.indexed:
-            self.summary.replaced += sum(self.backend.delete_report(i) for i in stale)
-
     def write_chunk(self, chunk: Sequence[Report | IngestFailure]) -> None:
+        """One backend write for the whole chunk (one commit for tantivy); a report the engine refuses
+        fails alone (IndexOutcome.failed), and old versions go only once their replacement is in."""
         reports = [r for r in chunk if isinstance(r, Report)]
         self.summary.failed.extend(f for f in chunk if isinstance(f, IngestFailure))
-        for bundle, findings in self.bundles(reports):
-            try:
-                self.write(bundle, findings)
-            except GovReportError as exc:
-                self.summary.failed.append(IngestFailure(bundle.report.source, exc.code.value, exc.message))
+        built = self.bundles(reports)
+        if not built:
+            return
+        stale = {b.report.report_id: self.stale_ids(b) for b, _ in built}
+        try:
+            outcome = self.backend.index([b for b, _ in built])
+        except GovReportError as exc:
+            self.summary.failed.extend(
+                IngestFailure(b.report.source, exc.code.value, exc.message) for b, _ in built
+            )
+            return
+        self.count(outcome, built)
+        for report_id in outcome.indexed:
+            self.summary.replaced += sum(self.backend.delete_report(i) for i in stale.get(report_id, []))
+
+    def stale_ids(self, bundle: ReportBundle) -> list[str]:
+        report = bundle.report
+        return [i for i in self.backend.report_ids_for_source(report.source) if i != report.report_id]
 
 
 class _Rebuilder(_Ingester):
