@@ -359,7 +359,8 @@ def _section(
 
 
 def _preamble(text: str, geometry: LineGeometry, end: int) -> Section | None:
-    from nlp.metadata import find_title  # metadata needs nothing of sections; the title finder lives there
+    # Imported here: nlp.metadata imports chinese_number from this module, so a top-level import would cycle.
+    from nlp.metadata import find_title
 
     start = _skip_space(text, 0, end)
     if start >= _trimmed_end(text, start, end):
