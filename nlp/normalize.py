@@ -43,6 +43,4 @@ def split_enumerator(text: str) -> tuple[str | None, str]:
     """The label's leading enumerator (normalised, e.g. "(六)", "1.", "三、") and the rest, normalised."""
     folded = _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
     match = _ENUMERATOR.match(folded)
-    if not match:
-        return None, normalize_label(text)
-    return match.group(0), normalize_label(text)
+    return (match.group(0) if match else None), normalize_label(text)
