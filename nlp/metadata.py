@@ -102,8 +102,6 @@ def _title_lines(lines: Sequence[str], *, limit: int = 15) -> list[int]:
             continue
         if _is_title_line(compact):
             prefix = [j for j in seen[-2:] if _is_title_prefix(_compact(lines[j]))]
-            while prefix and not all(_is_title_prefix(_compact(lines[j])) for j in prefix):
-                prefix.pop(0)
             return [*prefix, i]
         seen.append(i)
         if len(seen) >= limit or re.match(r"^[一二三四五六][、.．]|^[（(]一[）)]", compact):
