@@ -212,7 +212,8 @@ def _build_review(
         ]
     printed = printed_cells(raw.numbers, len(columns))
     fit = fit_row(printed, columns, check=review_check(aligner))
-    table.rows = _review_rows(printed, fit.cells, groups=groups, line=raw.numbers[0].line)
+    width = len(columns) // len(groups)
+    table.rows = _review_rows(printed, fit.cells, groups=groups, width=width, line=raw.numbers[0].line)
     if fit.status == "ok":
         return table, []
     whole = TableRow(key=None, label="行政复议 / 行政诉讼", line=raw.numbers[0].line, printed=printed)
@@ -229,11 +230,11 @@ def _review_alignment(key: str, line: int | None) -> Alignment:
 
 
 def _review_rows(
-    printed: Sequence[Cell], placed: dict[str, Cell], *, groups: Sequence[str], line: int
+    printed: Sequence[Cell], placed: dict[str, Cell], *, groups: Sequence[str], width: int, line: int
 ) -> list[TableRow]:
-    """Split the fitted run into one row per group. Printed cells are dealt out five per group in
-    printed order (the last group keeps any extra), so every printed value stays on some row."""
-    width = len(printed) // len(groups) if len(printed) == 5 * len(groups) else 5
+    """Split the fitted run into one row per group. Printed cells are dealt out `width` (the group's
+    column count) per group in printed order, the last group keeping any extra, so every printed value
+    stays on some row."""
     rows = []
     for index, group in enumerate(groups):
         first = index * width
