@@ -21,14 +21,14 @@ from nlp.tables import parse_tables
 __all__ = ["document_from_text", "extract_document", "extract_path", "extract_text"]
 
 
-def document_from_text(
-    text: str, *, source: str, sha256: str | None = None, media_type: str = "text/plain"
-) -> SourceDocument:
+def document_from_text(text: str, *, source: str) -> SourceDocument:
     """A SourceDocument for text already decoded: one SourceLine per line, line numbers kept."""
     normalised = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     lines = [SourceLine(text=t, source_line=i) for i, t in enumerate(normalised.split("\n"), start=1)]
-    digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return SourceDocument(source=source, sha256=digest, media_type=media_type, encoding="utf-8", lines=lines)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return SourceDocument(
+        source=source, sha256=digest, media_type="text/plain", encoding="utf-8", lines=lines
+    )
 
 
 def extract_text(text: str, *, source: str = "<text>") -> Report:
