@@ -161,13 +161,15 @@ class _Ingester:
         self.summary.passages += outcome.passages
 
     def write_chunk(self, chunk: Sequence[Report | IngestFailure]) -> None:
-        """One backend write for the whole chunk (one commit for tantivy); a report the engine refuses
-        fails alone (IndexOutcome.failed), and old versions go only once their replacement is in."""
         reports = [r for r in chunk if isinstance(r, Report)]
         self.summary.failed.extend(f for f in chunk if isinstance(f, IngestFailure))
         built = self.bundles(reports)
-        if not built:
-            return
+        if built:
+            self.store(built)
+
+    def store(self, built: Sequence[tuple[ReportBundle, list[Finding]]]) -> None:
+        """One backend write for the whole chunk (one commit for tantivy); a report the engine refuses
+        fails alone (IndexOutcome.failed), and old versions go only once their replacement is in."""
         stale = {b.report.report_id: self.stale_ids(b) for b, _ in built}
         try:
             outcome = self.backend.index([b for b, _ in built])
@@ -193,12 +195,8 @@ class _Rebuilder(_Ingester):
         self.rebuildable = backend
         self.target = target
 
-    def write_chunk(self, chunk: Sequence[Report | IngestFailure]) -> None:
-        reports = [r for r in chunk if isinstance(r, Report)]
-        self.summary.failed.extend(f for f in chunk if isinstance(f, IngestFailure))
-        built = self.bundles(reports)
-        if built:
-            self.count(self.rebuildable.add_to_rebuild(self.target, [b for b, _ in built]), built)
+    def store(self, built: Sequence[tuple[ReportBundle, list[Finding]]]) -> None:
+        self.count(self.rebuildable.add_to_rebuild(self.target, [b for b, _ in built]), built)
 
 
 def _changed(paths: Sequence[Path], backend: SearchBackend, summary: IngestSummary) -> list[Path]:
