@@ -30,9 +30,9 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from nlp.compare import body_key, find_matches, neighbourhood_key
-from nlp.compare_config import CompareConfig, load_compare_config
-from nlp.compare_index import PassageRecord, scored_pairs
-from nlp.compare_text import body_names, normalise_passage
+from nlp.compare.config import CompareConfig, load_compare_config
+from nlp.compare.index import PassageRecord, scored_pairs
+from nlp.compare.text import body_names, normalise_passage
 from nlp.extract import extract_text
 from nlp.schema import Passage, Region, Report, ReportMeta, Section, Span
 
@@ -181,7 +181,7 @@ def _rows(
 
 
 def index_stats(reports: Sequence[Report], *, config: CompareConfig) -> None:
-    """The blocking step alone: candidates scored and pairs/s through nlp.compare_index."""
+    """The blocking step alone: candidates scored and pairs/s through nlp.compare.index."""
     rows = _rows(reports, config=config)
     records = [PassageRecord(body=b, neighbourhood=n, year=y, norm=t) for b, n, y, _, _, t in rows]
     started = time.perf_counter()

@@ -17,8 +17,8 @@ from nlp.compare import (
     compare_reports,
     find_matches,
 )
-from nlp.compare_config import load_compare_config
-from nlp.compare_text import body_names, normalise_passage, score_normalised
+from nlp.compare.config import load_compare_config
+from nlp.compare.text import body_names, normalise_passage, score_normalised
 from nlp.extract import extract_path, extract_text
 from nlp.schema import Region, Report
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp.compare_config import load_compare_config, parse_compare_config
-from nlp.compare_text import is_stock, normalise_passage, score_normalised, shared_text, strip_marker
+from nlp.compare.config import load_compare_config, parse_compare_config
+from nlp.compare.text import is_stock, normalise_passage, score_normalised, shared_text, strip_marker
 from nlp.config import load_yaml
 from nlp.errors import ErrorCode, GovReportError
 

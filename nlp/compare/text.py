@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from nlp.compare_config import CompareConfig
+from nlp.compare.config import CompareConfig
 from nlp.schema import Report
 
 __all__ = [

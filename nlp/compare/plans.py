@@ -3,7 +3,7 @@
 * `commitments(report)` — a report's improvement measures as rows (body, region, year, marker, text,
   headline, topics, commitment cues), comparable across counties and years.
 * `find_matches(reports)` — pairs of section-五 passages that say the same thing after normalisation
-  (nlp.compare_text), each classified:
+  (nlp.compare.text), each classified:
   - `copied_prev_year`: the same body (same issuing body, or for governments the same region and
     level) 1…max_year_gap years earlier; `a` is the later passage, `b` the earlier one;
   - `copied_neighbour`: another body of the same city (or province, per config) the same year;
@@ -25,9 +25,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from nlp.compare_config import CompareConfig, load_compare_config
-from nlp.compare_index import PassageRecord, ScoredPairs, relation, scored_pairs
-from nlp.compare_text import (
+from nlp.compare.config import CompareConfig, load_compare_config
+from nlp.compare.index import PassageRecord, ScoredPairs, relation, scored_pairs
+from nlp.compare.text import (
     body_names,
     is_stock,
     issuing_body,

@@ -23,8 +23,8 @@ from typing import Literal
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from nlp.compare_config import CompareConfig
-from nlp.compare_minhash import band_buckets, minhash_signatures
+from nlp.compare.config import CompareConfig
+from nlp.compare.minhash import band_buckets, minhash_signatures
 
 __all__ = ["PassageRecord", "Relation", "ScoredPairs", "relation", "scored_pairs"]
 
