@@ -26,8 +26,8 @@ from functools import lru_cache
 from typing import Any
 
 from nlp.config import load_yaml
+from nlp.numerals import chinese_number
 from nlp.schema import Level, Region, ReportMeta, Section
-from nlp.sections import chinese_number
 
 __all__ = ["find_title", "parse_date", "read_metadata", "resolve_region"]
 

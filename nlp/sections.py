@@ -29,9 +29,11 @@ from typing import Any
 from nlp.config import load_yaml
 from nlp.errors import ErrorCode, problem
 from nlp.lines import LineGeometry, line_offsets
+from nlp.metadata import find_title
+from nlp.numerals import chinese_number
 from nlp.schema import Passage, PassageKind, Problem, Section, SectionKey
 
-__all__ = ["SECTION_ORDER", "SectionsResult", "chinese_number", "split_passages", "split_sections"]
+__all__ = ["SECTION_ORDER", "SectionsResult", "split_passages", "split_sections"]
 
 SECTION_ORDER: tuple[SectionKey, ...] = (
     "overview",
@@ -42,7 +44,6 @@ SECTION_ORDER: tuple[SectionKey, ...] = (
     "other_matters",
 )
 _TABLE_SECTIONS: frozenset[SectionKey] = frozenset({"active_disclosure", "applications", "review_litigation"})
-_CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 _SPACE = re.compile(r"[\s\u3000\xa0]")
 _SENTENCE_END = "。！!？?"
 _HALF_WIDTH = re.compile("[\x00-\u2e7f]")
@@ -359,9 +360,6 @@ def _section(
 
 
 def _preamble(text: str, geometry: LineGeometry, end: int) -> Section | None:
-    # Imported here: nlp.metadata imports chinese_number from this module, so a top-level import would cycle.
-    from nlp.metadata import find_title
-
     start = _skip_space(text, 0, end)
     if start >= _trimmed_end(text, start, end):
         return None
@@ -565,14 +563,6 @@ def _marker_value(marker: str) -> int | None:
         return int(digits.group(0).translate(str.maketrans("１２３４５６７８９０", "1234567890")))
     numeral = re.search(r"[一二三四五六七八九十]{1,3}", marker)
     return chinese_number(numeral.group(0)) if numeral else None
-
-
-def chinese_number(word: str) -> int:
-    """The value of a Chinese numeral 一 … 九十九 (as in 三是, （十二）, 十二月)."""
-    if "十" not in word:
-        return _CN_DIGITS.get(word[0], 0)
-    tens, _, ones = word.partition("十")
-    return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0)
 
 
 def _family_markers(text: str, pattern: re.Pattern[str]) -> list[re.Match[str]]:

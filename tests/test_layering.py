@@ -75,3 +75,25 @@ def test_layering_only_settings_reads_environment(name: str, path: Path) -> None
         return
     text = path.read_text(encoding="utf-8")
     assert "os.environ" not in text and "getenv(" not in text, f"{name} reads the environment"
+
+
+def _cycle_from(module: str, graph: dict[str, set[str]], path: list[str]) -> list[str] | None:
+    """A chain of imports that leads from `module` back into `path`, if any (depth-first)."""
+    for imported in sorted(graph[module]):
+        if imported in path:
+            return [*path[path.index(imported) :], imported]
+        cycle = _cycle_from(imported, graph, [*path, imported])
+        if cycle:
+            return cycle
+    return None
+
+
+def test_layering_nlp_has_no_import_cycle() -> None:
+    # Imports inside functions count too: a cycle hidden in a function is still a cycle, and one
+    # module that must be imported late to work is how tangles start.
+    # A package's __init__ importing its own submodules (`from nlp.claims import pipeline`) names itself:
+    # not a cycle, so self-edges are left out.
+    ours = [name for name in GRAPH if name.startswith("nlp")]
+    nlp = {name: {m for m in GRAPH[name] if m in ours and m != name} for name in ours}
+    cycles = [c for name in sorted(nlp) if (c := _cycle_from(name, nlp, [name]))]
+    assert not cycles, f"nlp imports in a circle: {' -> '.join(cycles[0])}"
