@@ -37,6 +37,8 @@ class ErrorCode(StrEnum):
     ROW_TOO_MANY_CELLS = "row_too_many_cells"
     ROW_TOO_FEW_CELLS = "row_too_few_cells"
     CELL_UNPARSEABLE = "cell_unparseable"
+    CELLS_GLUED_AMBIGUOUS = "cells_glued_ambiguous"
+    CELLS_GLUED_UNREADABLE = "cells_glued_unreadable"
     VALUES_WITHOUT_LABEL = "values_without_label"
     # labels
     LABEL_UNMATCHED = "label_unmatched"
@@ -74,6 +76,8 @@ CATALOGUE: dict[ErrorCode, str] = {
     ErrorCode.ROW_TOO_MANY_CELLS: "a row has more value cells than the template's columns",
     ErrorCode.ROW_TOO_FEW_CELLS: "a row has fewer value cells than the template's columns",
     ErrorCode.CELL_UNPARSEABLE: "a cell holds text where a number belongs",
+    ErrorCode.CELLS_GLUED_AMBIGUOUS: "a row's digits were printed without separators and several splits fit",
+    ErrorCode.CELLS_GLUED_UNREADABLE: "a row's digits were printed without separators and no split fits",
     ErrorCode.VALUES_WITHOUT_LABEL: "numbers were printed with no row label to place them",
     ErrorCode.LABEL_UNMATCHED: "a row label matched no canonical label above the threshold",
     ErrorCode.LABEL_AMBIGUOUS: "a row label matched several canonical labels equally well",

@@ -17,6 +17,7 @@ from nlp.schema import Report, Section, SourceDocument, SourceLine, Span, Tables
 from nlp.sections import split_sections
 from nlp.settings import Settings
 from nlp.tables import parse_tables
+from nlp.tables.recovery import recover_document
 
 __all__ = ["document_from_text", "extract_document", "extract_path", "extract_text"]
 
@@ -43,9 +44,11 @@ def extract_path(path: Path, *, settings: Settings | None = None) -> Report:
 
 
 def extract_document(doc: SourceDocument) -> Report:
+    doc = recover_document(doc)
     lines = [line.text for line in doc.lines]
+    glued = frozenset(n for n, line in enumerate(doc.lines, start=1) if line.glued)
     split = split_sections(lines, source=doc.source)
-    parsed = parse_tables(lines, blocks=doc.blocks, source=doc.source)
+    parsed = parse_tables(lines, blocks=doc.blocks, glued=glued, source=doc.source)
     table_lines = table_line_ranges(parsed.tables)
     sections = [_without_table_passages(s, table_lines) for s in split.sections]
     meta = read_metadata(lines, sections=sections, source=doc.source)

@@ -31,6 +31,7 @@ __all__ = [
     "Region",
     "Report",
     "ReportMeta",
+    "RowDecoding",
     "Section",
     "SectionKey",
     "Severity",
@@ -65,6 +66,7 @@ PassageKind = Literal["problem", "improvement", "other"]
 Level = Literal["province", "city", "county", "district", "township", "department", "unknown"]
 Severity = Literal["error", "warning", "info"]
 AlignMethod = Literal["exact", "variant", "fuzzy", "context"]
+DecodeMethod = Literal["digits", "arithmetic", "ambiguous", "unreadable"]
 
 
 class _Model(BaseModel):
@@ -91,6 +93,9 @@ class SourceLine(_Model):
     text: str
     page: int | None = None
     source_line: int | None = None  # line in the original file (text formats) or on the page (PDF)
+    # A table row recovered from a body printed as one line: its cells lost their separators, so its
+    # digits are decoded by the template's arithmetic (nlp.tables.decode), not read one number a chunk.
+    glued: bool = False
 
 
 class GridCell(_Model):
@@ -203,6 +208,18 @@ class Alignment(_Model):
     candidates: list[Candidate] = Field(default_factory=list)  # runner-ups, best first
 
 
+class RowDecoding(_Model):
+    """How a row whose cells were printed glued together (`1000001`) was split into cells."""
+
+    method: DecodeMethod
+    # digits: the digit count allows one split only; arithmetic: the template's identities leave one;
+    # ambiguous: several remain (only the cells they agree on are kept); unreadable: none remains.
+    printed: str  # the run as printed
+    readings: list[list[str]] = Field(default_factory=list)  # every split tried that fits the digits
+    consistent: list[list[str]] = Field(default_factory=list)  # the splits the arithmetic keeps
+    reasoning: str = ""
+
+
 class TableRow(_Model):
     key: str | None  # canonical row key; None when the label matched nothing
     label: str  # the label as printed, its parts joined by " / "
@@ -210,6 +227,7 @@ class TableRow(_Model):
     cells: dict[str, Cell] = Field(default_factory=dict)  # column key → cell
     printed: list[Cell] = Field(default_factory=list)  # every value cell in printed order, extras kept
     alignment: Alignment | None = None
+    decoding: RowDecoding | None = None
 
 
 class Table(_Model):

@@ -713,3 +713,14 @@ def _semicolon_list(para: _Para, start: int, end: int, kind: PassageKind) -> lis
     if para.text[lo:end].strip():
         pieces.append(_Piece(para, lo, end, kind, None))
     return pieces
+
+
+def heading_prefix(text: str) -> tuple[SectionKey, int] | None:
+    """The section whose numbered heading opens `text`, and where the heading ends (an offset into
+    `text`): lets the row-recovery step of a one-line body put each heading on a line of its own."""
+    compact, index = _compact(text)
+    match = _rules().start_re.match(compact) if compact else None
+    key = _matched_key(match) if match else None
+    if match is None or key is None or match.group("ordinal") is None:
+        return None
+    return key, index[match.end() - 1] + 1

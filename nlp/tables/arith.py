@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from nlp.align import LabelAligner
 from nlp.schema import Cell, Table
-from nlp.tables_cells import numbers_of
+from nlp.tables.cells import numbers_of
 
 __all__ = ["application_check", "review_check"]
 

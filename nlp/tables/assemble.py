@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from nlp.align import LabelAligner
 from nlp.normalize import normalize_label, split_enumerator
 from nlp.schema import Alignment, TableKey
-from nlp.tables_tokens import Token
+from nlp.tables.tokens import Token
 
 __all__ = ["RawRow", "RawTable", "assemble"]
 

@@ -1,8 +1,8 @@
 """The three tables of an annual report, parsed into canonical keys (docs/template.md).
 
-`parse_tables` tokenizes the report's lines (nlp.tables_tokens), assembles the tokens into raw tables
-(nlp.tables_assemble), then, per table, decides the template format, puts each row's values under its
-columns (nlp.tables_cells) and reports what does not fit: unmatched labels, rows with too many or too
+`parse_tables` tokenizes the report's lines (nlp.tables.tokens), assembles the tokens into raw tables
+(nlp.tables.assemble), then, per table, decides the template format, puts each row's values under its
+columns (nlp.tables.cells) and reports what does not fit: unmatched labels, rows with too many or too
 few values (with the readings the arithmetic allows), missing rows, missing tables. Nothing is invented.
 """
 
@@ -27,10 +27,12 @@ from nlp.schema import (
     Tables,
     TemplateFormat,
 )
-from nlp.tables_arith import application_check, review_check
-from nlp.tables_assemble import RawRow, RawTable, assemble
-from nlp.tables_cells import Fit, fit_row, printed_cells
-from nlp.tables_tokens import tokenize
+from nlp.tables.arith import application_check, review_check
+from nlp.tables.assemble import RawRow, RawTable, assemble
+from nlp.tables.cells import Fit, fit_row, printed_cells
+from nlp.tables.decode import decode_run
+from nlp.tables.glued import decode_glued_rows, glued_problem
+from nlp.tables.tokens import Token, tokenize
 
 __all__ = ["TablesResult", "detect_format", "parse_tables"]
 
@@ -44,11 +46,16 @@ class TablesResult:
 
 
 def parse_tables(
-    lines: Sequence[str], *, blocks: Sequence[SourceBlock] = (), source: str | None = None
+    lines: Sequence[str],
+    *,
+    blocks: Sequence[SourceBlock] = (),
+    glued: frozenset[int] = frozenset(),
+    source: str | None = None,
 ) -> TablesResult:
-    """Tables 2, 3 and 4 of the report whose linearised text is `lines` (lines[0] is line 1)."""
+    """Tables 2, 3 and 4 of the report whose linearised text is `lines` (lines[0] is line 1); the
+    lines numbered in `glued` are rows recovered from a one-line body (nlp.tables.recovery)."""
     aligner = get_aligner()
-    raw = assemble(tokenize(lines, blocks=blocks), aligner=aligner)
+    raw = assemble(tokenize(lines, blocks=blocks, glued=glued), aligner=aligner)
     fmt = detect_format(raw, aligner=aligner)
     problems: list[Problem] = []
     built: dict[TableKey, Table] = {}
@@ -122,8 +129,14 @@ def _build(
     rows: list[TableRow] = []
     deferred: list[tuple[TableRow, RawRow, tuple[str, ...]]] = []
     anchors = _anchors(raw, fmt=fmt, aligner=aligner)
+    glued: list[tuple[TableRow, RawRow, tuple[str, ...]]] = []
     for item in raw.rows:
         columns = _columns(item, fmt=fmt, aligner=aligner)
+        if columns and item.alignment.key and _is_glued(item.values):
+            row = TableRow(key=item.alignment.key, label=item.label, line=item.line, alignment=item.alignment)
+            rows.append(row)
+            glued.append((row, item, columns))
+            continue
         ncols = len(columns) or len(item.values)
         printed = printed_cells(
             item.values, ncols, anchors=_value_windows(item, anchors.get(ncols, anchors.get(0)))
@@ -143,6 +156,7 @@ def _build(
         else:
             deferred.append((row, item, columns))
     table = Table(key=raw.key, format=fmt, span=_span(raw), rows=rows)
+    problems.extend(decode_glued_rows(table, glued, aligner=aligner, source=source))
     for row, item, columns in deferred:  # after the others: their arithmetic needs the whole table
         check = (
             application_check(table, row.key or "", aligner=aligner) if raw.key == "applications" else None
@@ -154,6 +168,10 @@ def _build(
     problems.extend(_orphans(raw, source=source))
     problems.extend(_missing(table, raw, fmt=fmt, aligner=aligner, source=source))
     return table, problems
+
+
+def _is_glued(values: Sequence[Token]) -> bool:
+    return any(t.glued and t.kind == "value" for t in values)
 
 
 def _anchors(raw: RawTable, *, fmt: TemplateFormat, aligner: LabelAligner) -> dict[int, tuple[int, int]]:
@@ -210,9 +228,11 @@ def _build_review(
             )
             for group in groups
         ]
+    width = len(columns) // len(groups)
+    if _is_glued(raw.numbers):
+        return _build_review_glued(raw, table, columns=columns, groups=groups, aligner=aligner, source=source)
     printed = printed_cells(raw.numbers, len(columns))
     fit = fit_row(printed, columns, check=review_check(aligner))
-    width = len(columns) // len(groups)
     table.rows = _review_rows(printed, fit.cells, groups=groups, width=width, line=raw.numbers[0].line)
     if fit.status == "ok":
         return table, []
@@ -221,6 +241,32 @@ def _build_review(
         "review_litigation", [], list(raw.numbers), _review_alignment("review_litigation", whole.line)
     )
     return table, [_count_problem(fit, row=whole, item=item, columns=columns, source=source)]
+
+
+def _build_review_glued(
+    raw: RawTable,
+    table: Table,
+    *,
+    columns: Sequence[str],
+    groups: Sequence[str],
+    aligner: LabelAligner,
+    source: str | None,
+) -> tuple[Table, list[Problem]]:
+    """Table 4 printed as one glued run of digits: decoded by the group totals, then dealt out."""
+    decoded = decode_run(raw.numbers, columns, check=review_check(aligner))
+    line = raw.numbers[0].line
+    width = len(columns) // len(groups)
+    chosen = list(decoded.readings[0]) if len(decoded.readings) == 1 else []
+    table.rows = _review_rows(chosen, decoded.cells, groups=groups, width=width, line=line)
+    for row in table.rows:
+        row.decoding = decoded.decoding
+    whole = TableRow(
+        key="review_litigation", label="行政复议 / 行政诉讼", line=line, decoding=decoded.decoding
+    )
+    found = glued_problem(
+        whole, columns=columns, certain=decoded.cells, table="review_litigation", source=source
+    )
+    return table, [found] if found else []
 
 
 def _review_alignment(key: str, line: int | None) -> Alignment:

@@ -14,7 +14,7 @@ from itertools import combinations
 
 from nlp.cellvalues import parse_cell
 from nlp.schema import Cell, Span
-from nlp.tables_tokens import Token
+from nlp.tables.tokens import Token
 
 __all__ = ["Fit", "cell_of", "fit_row", "numbers_of", "printed_cells"]
 

@@ -43,6 +43,7 @@ class Token:
     row: int  # grid row: tokens of one printed table row share it
     plain: bool = False  # from a line with no tab (PDF text): label fragments may be stray text
     field: int = -1  # grid column of a tab-separated or one-cell-per-line cell; -1 for plain text
+    glued: bool = False  # a row recovered from a one-line body: its digits lost their separators
 
 
 def _block_lines(blocks: Sequence[SourceBlock]) -> set[int]:
@@ -97,8 +98,11 @@ def _is_prose(text: str) -> bool:
     return bool(_SENTENCE_END.search(label)) or len(label) > _MAX_LABEL_CHARS
 
 
-def tokenize(lines: Sequence[str], *, blocks: Sequence[SourceBlock] = ()) -> list[Token]:
-    """The token stream of the whole report (prose lines become single `break` tokens)."""
+def tokenize(
+    lines: Sequence[str], *, blocks: Sequence[SourceBlock] = (), glued: frozenset[int] = frozenset()
+) -> list[Token]:
+    """The token stream of the whole report (prose lines become single `break` tokens); tokens of the
+    lines numbered in `glued` are marked so their digit runs are decoded, not read as numbers."""
     offsets = line_offsets(lines)
     in_block = _block_lines(blocks)
     tokens: list[Token] = []
@@ -111,7 +115,7 @@ def tokenize(lines: Sequence[str], *, blocks: Sequence[SourceBlock] = ()) -> lis
         if "\t" in text or number in in_block:
             row = _tab_line(tokens, text, line=number, start=start, row=row, grid=number in in_block)
             continue
-        if _PAGE_NUMBER.match(text):
+        if number not in glued and _PAGE_NUMBER.match(text):
             continue
         if _continues_cell(tokens, text, line=number, previous=lines[index - 1] if index else ""):
             last = tokens[-1]
@@ -129,7 +133,8 @@ def tokenize(lines: Sequence[str], *, blocks: Sequence[SourceBlock] = ()) -> lis
         if _is_prose(text):
             tokens.append(Token("break", text.strip()[:40], number, start, start + len(text), row, True))
             continue
-        tokens.extend(_field_tokens(text, line=number, start=start, row=row, plain=True))
+        cells = _field_tokens(text, line=number, start=start, row=row, plain=True)
+        tokens.extend(replace(t, glued=number in glued) for t in cells)
     return tokens
 
 
