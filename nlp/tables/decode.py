@@ -32,7 +32,7 @@ class _Limits:
 @lru_cache(maxsize=1)
 def _limits() -> _Limits:
     cfg = load_yaml("labels.yaml").get("decoding", {})
-    return _Limits(int(cfg.get("max_cell_digits", 5)), int(cfg.get("max_readings", 5000)))
+    return _Limits(int(cfg.get("max_cell_digits", 12)), int(cfg.get("max_readings", 5000)))
 
 
 @dataclass(frozen=True)

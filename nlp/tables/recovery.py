@@ -35,6 +35,7 @@ _ENUMERATOR = re.compile(
 _PROSE_MARK = re.compile(r"[。；;！!？?]")
 _NOTE = re.compile(r"[（(]?本列数据的[勾钩]稽关系[^）)]*[）)]?")
 _MAX_ROW_LABEL = 80
+_MAX_UNKNOWN_HEADER = 8
 _MIN_ROWS = 2  # a prose line that merely quotes a table's note (本列数据的勾稽关系…) is left alone
 
 
@@ -108,14 +109,16 @@ def split_pieces(line: str) -> list[Piece]:
 
 
 def _header_end(text: str, pos: int, vocab: _Vocabulary) -> int:
-    """Where the header words starting at `pos` end (pos itself when none starts there)."""
-    norm_end = pos
-    while norm_end < len(text):
-        word = next((w for w in vocab.headers if text.startswith(w, norm_end)), None)
+    """Where the header words starting at `pos` end (pos itself when none starts there); spaces
+    between them are part of the header."""
+    end = pos
+    while end < len(text):
+        at = _skip_space(text, end)
+        word = next((w for w in vocab.headers if text.startswith(w, at)), None)
         if word is None:
             break
-        norm_end += len(word)
-    return norm_end
+        end = at + len(word)
+    return end
 
 
 def _row_suffix_start(text: str, vocab: _Vocabulary) -> int | None:
@@ -151,8 +154,9 @@ def _split_table_text(text: str, vocab: _Vocabulary, aligner: LabelAligner) -> _
     lines: list[str] = []
     pos = 0
     while pos < len(text):
+        pos = _skip_space(text, pos)
         rest = text[pos:]
-        if not rest.strip():
+        if not rest:
             break
         heading = heading_prefix(rest)
         if heading is not None:
@@ -174,13 +178,34 @@ def _split_table_text(text: str, vocab: _Vocabulary, aligner: LabelAligner) -> _
             lines.extend(_header_words(text[pos:header], vocab))
             pos = header
             continue
+        unknown = _unknown_header_end(text, pos, vocab)
+        if unknown is not None:  # 本年废纸件数: a misprinted header word between known ones
+            lines.append(text[pos:unknown])
+            pos = unknown
+            continue
         return _row_part(rest, lines, vocab, aligner)
     return _Split(lines, None, table=True)
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \u3000\u00a0\t":
+        pos += 1
+    return pos
+
+
+def _unknown_header_end(text: str, pos: int, vocab: _Vocabulary) -> int | None:
+    """Where the next known header word starts, when only a few characters of no row stand before it."""
+    for end in range(pos + 2, min(len(text), pos + _MAX_UNKNOWN_HEADER) + 1):
+        if any(text.startswith(w, end) for w in vocab.headers):
+            junk = text[pos:end]
+            return None if _ENUMERATOR.search(junk) or _PROSE_MARK.search(junk) else end
+    return None
 
 
 def _header_words(text: str, vocab: _Vocabulary) -> Iterator[str]:
     pos = 0
     while pos < len(text):
+        pos = _skip_space(text, pos)
         word = next(w for w in vocab.headers if text.startswith(w, pos))
         yield word
         pos += len(word)
@@ -224,25 +249,24 @@ def recover_line(line: str) -> list[RecoveredLine] | None:
     prose = ""
     in_table = False
     for piece in split_pieces(line):
-        if not in_table:
-            start = vocab.starts.search(piece.text)
-            if start is None:
-                prose += piece.text + piece.run
+        if in_table:
+            split = _split_table_text(piece.text, vocab, aligner)
+            unit_follows = bool(piece.run) and piece.after in vocab.prose_units and split.row is None
+            if split.table and not unit_follows:
+                out.extend(RecoveredLine(text, glued=False) for text in split.lines)
+                _add_row(out, split.row, piece.run)
                 continue
-            prose += piece.text[: start.start()]
-            piece = Piece(piece.text[start.start() :], piece.run, piece.after)
-            in_table = True
-        split = _split_table_text(piece.text, vocab, aligner)
-        run_is_prose = bool(piece.run) and piece.after in vocab.prose_units
-        if not split.table or run_is_prose:
-            in_table = False
-            _flush(out, prose)
-            prose = piece.text + piece.run
+            in_table = False  # the table has ended: this piece is prose, or the start of the next table
+        start = vocab.starts.search(piece.text, 1 if prose == "" and out else 0)
+        split = _split_table_text(piece.text[start.start() :], vocab, aligner) if start else None
+        if start is None or split is None or not split.table:
+            prose += piece.text + piece.run
             continue
-        _flush(out, prose)
+        _flush(out, prose + piece.text[: start.start()])
         prose = ""
         out.extend(RecoveredLine(text, glued=False) for text in split.lines)
         _add_row(out, split.row, piece.run)
+        in_table = True
     _flush(out, prose)
     rows = sum(r.glued for r in out)
     return out if rows >= _MIN_ROWS else None
