@@ -13,6 +13,12 @@ government's level. Under a municipality the city is the municipality (重庆市
 
 The year is the report's year, not the signing year: the title's year, else the statistics period's,
 else the year the text names most. Every field read carries its evidence (the text it was read from).
+
+A crawler dump (nlp.header) gives the title (标题), the publication date (发布时间) and an issuer
+(发布机构). The issuer is taken only when it agrees with the body read as above — crawlers leave it
+blank, abbreviate it (区公安局) or fill in an unrelated name — and then the fuller of the two names is
+kept. The crawler's lines are never searched as the report's text (its URLs and folder names would
+count as years and places).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from functools import lru_cache
 from typing import Any
 
 from nlp.config import load_yaml
+from nlp.header import CrawlerHeader, read_header
 from nlp.numerals import chinese_number
 from nlp.schema import Level, Region, ReportMeta, Section
 
@@ -40,6 +47,13 @@ _DATE = re.compile(
     r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日"
 )
 _SENTENCE = re.compile(r"[。；;！？!?]")
+# Where a signature printed on the body's last line starts: after its last sentence.
+_LAST_SENTENCE_END = re.compile(f".*{_SENTENCE.pattern}")
+# A cover letter's title: 某某局关于报送2020年度政府信息公开工作年度报告的函.
+_COVER_LETTER = rf"^(?P<body>.+?)关于[^年]*?{_YEAR}年度?"
+# The shortest abbreviation of a body taken to name it (区公安局 for 平潭综合实验区公安局).
+_MIN_ABBREVIATION = 3
+_NOT_IN_NAME = re.compile(r"[、，,：:]")
 
 
 @lru_cache(maxsize=1)
@@ -110,7 +124,13 @@ def _title_lines(lines: Sequence[str], *, limit: int = 15) -> list[int]:
 
 
 def find_title(lines: Sequence[str]) -> str | None:
-    """The report's title as printed (lines of a title printed on several lines joined), if it has one."""
+    """The report's title as printed (lines of a title printed on several lines joined), if it has one;
+    in a crawler dump the header's 标题 (its value, without the field name)."""
+    header = read_header(lines)
+    if header is not None:
+        if header.value("title"):
+            return header.value("title")
+        lines = lines[header.end :]
     indexes = _title_lines(lines)
     return "".join(lines[i].strip() for i in indexes) or None
 
@@ -124,6 +144,7 @@ def _body_from_title(title: str) -> str | None:
     patterns = (
         rf"^(?P<body>.+?)(?:关于)?{_YEAR}年度?",
         rf"^(?:关于)?{_YEAR}年度?(?P<body>.+?)(?:政府信息公开|政务公开|信息公开)",
+        _COVER_LETTER,
     )
     for pattern in patterns:
         match = re.match(pattern, compact)
@@ -134,21 +155,54 @@ def _body_from_title(title: str) -> str | None:
 
 def _signature(lines: Sequence[str]) -> tuple[str | None, str | None, str]:
     """(body, ISO date, evidence) of the closing signature: a body line and a date line at the end."""
-    tail = [raw.strip() for raw in lines if raw.strip()][-_cfg()["signature_lines"] :]
+    tail = [_closing(raw) for raw in lines if raw.strip()][-_cfg()["signature_lines"] :]
     for i in range(len(tail) - 1, -1, -1):
         compact = _compact(tail[i])
         match = _DATE.search(compact)
         if not match or match.end() != len(compact) or len(compact) > 50:
             continue
         iso = parse_date(compact)
-        before = compact[: match.start()]
-        body = before if before and _has_body_suffix(before) else None
+        body = _signed_name(_raw_prefix(tail[i], match.start()))
         if body is None and i > 0 and _is_title_prefix(_compact(tail[i - 1])):
             candidate = _compact(tail[i - 1])
             body = candidate if _has_body_suffix(candidate) else None
         evidence = "\n".join(tail[max(0, i - 1) : i + 1]) if body else tail[i]
         return body, iso, evidence
     return None, None, ""
+
+
+def _raw_prefix(raw: str, kept: int) -> str:
+    """The start of `raw` that holds its first `kept` characters other than white space."""
+    seen = 0
+    for i, ch in enumerate(raw):
+        if seen == kept:
+            return raw[:i]
+        seen += not _SPACE.match(ch)
+    return raw
+
+
+def _signed_name(before: str) -> str | None:
+    """The body named before a closing date: all of `before`, else its last word (a one-line body
+    ends `…事项无 平潭综合实验区公安局 2020年1月17日`)."""
+    for candidate in (before, *before.split()[-1:]):
+        name = _compact(candidate)
+        if _is_signed_name(name):
+            return name
+    return None
+
+
+def _is_signed_name(text: str) -> bool:
+    """Whether the text before a closing date is a body's name. Not when it holds a list comma or a
+    colon: on a one-line body that is the end of the last section (六、其他需要报告的事项暂无某某局)."""
+    return bool(text) and _has_body_suffix(text) and _NOT_IN_NAME.search(text) is None
+
+
+def _closing(raw: str) -> str:
+    """A line as far as a signature may reach: a body printed on one line (crawler dumps) ends
+    `…情况。 平潭综合实验区公安局2022年1月7日`, whose signature is what follows the last sentence."""
+    stripped = raw.strip()
+    last = _LAST_SENTENCE_END.match(stripped)
+    return stripped[last.end() :].strip() if last else stripped
 
 
 def _compiler(text: str) -> tuple[str | None, str]:
@@ -212,8 +266,19 @@ def _mentions(text: str) -> list[_Place]:
     return [
         p
         for p in places
-        if p.rank >= 0 and not (p.county is None and p.city in ignore and p.province_pos < 0)
+        if p.rank >= 0
+        and not (p.county is None and p.city in ignore and p.province_pos < 0)
+        and _spelled_out(p, text)
     ]
+
+
+def _spelled_out(place: _Place, text: str) -> bool:
+    """Whether a county named alone is printed with its full name. cpca also matches a county-level
+    city without its 市, which in running text is nearly always part of a word: 开平 in 公开平台,
+    合作 in 政社合作、多元参与 (every such match in the bundled reports and fixtures was one)."""
+    if place.county is None or place.city_pos >= 0 or place.province_pos >= 0:
+        return True
+    return text.startswith(place.county, place.county_pos)
 
 
 def _resolve_name(name: str, *, umap: dict[str, str]) -> _Place | None:
@@ -336,23 +401,59 @@ def _head_lines(lines: Sequence[str], sections: Sequence[Section]) -> Sequence[s
     return preamble.text.split("\n") if preamble else lines
 
 
+def _body_found(title: str | None, signed: tuple[str | None, str], text: str) -> tuple[str | None, str]:
+    """The issuing body and its evidence: from the title, else the closing signature (`signed`: its body
+    and evidence), else the compiler named in the text."""
+    body = _body_from_title(title) if title else None
+    if body:
+        return body, title or ""
+    if signed[0]:
+        return signed
+    return _compiler(text)
+
+
+def _same_body(a: str, b: str) -> bool:
+    """Whether two names name one body: equal, or one the other's abbreviation (区公安局)."""
+    short, full = sorted((a, b), key=len)
+    return len(short) >= _MIN_ABBREVIATION and _has_body_suffix(short) and full.endswith(short)
+
+
+def _with_issuer(
+    found: tuple[str | None, str], header: CrawlerHeader | None, text: str
+) -> tuple[str | None, str]:
+    """The body `found` in the report, checked against the crawler's 发布机构: it is used only when it
+    agrees (then the fuller name is kept), or, with no body found, when the text names it."""
+    issuer = _compact(header.value("issuer") or "") if header else ""
+    body, evidence = found
+    if header is None or not issuer:
+        return found
+    if body and _same_body(body, issuer):
+        return max(body, issuer, key=len), f"{header.line('issuer')}\n{evidence}"
+    if body is None and _has_body_suffix(issuer) and issuer in _compact(text):
+        return issuer, header.line("issuer")
+    return found
+
+
+def _publication(header: CrawlerHeader | None, signed: str | None, signature: str) -> tuple[str | None, str]:
+    """The publication date: the crawler's 发布时间 when it holds a date, else the signature's date."""
+    published = header.published() if header else None
+    if header is not None and published:
+        return published, header.line("published")
+    return signed, signature if signed else ""
+
+
 def read_metadata(
     lines: Sequence[str], *, sections: Sequence[Section] = (), source: str | None = None
 ) -> ReportMeta:
     """Issuing body, region, level, year and publication date of a report, each with its evidence."""
-    text = "\n".join(lines)
+    header = read_header(lines)
+    narrative = lines[header.end :] if header else lines  # the crawler's own lines are not the report's
+    text = "\n".join(narrative)
     evidence: dict[str, str] = {}
     title = find_title(_head_lines(lines, sections))
-    signed_body, signed, signature = _signature(lines)
-    body = _body_from_title(title) if title else None
-    if body:
-        evidence["issuing_body"] = title or ""
-    elif signed_body:
-        body, evidence["issuing_body"] = signed_body, signature
-    else:
-        body, found = _compiler(text)
-        if body:
-            evidence["issuing_body"] = found
+    signed_body, signed, signature = _signature(narrative)
+    found = _body_found(title, (signed_body, signature), text)
+    body, evidence["issuing_body"] = _with_issuer(found, header, text)
     region, region_evidence = resolve_region(body, text)
     if region_evidence:
         evidence["region"] = region_evidence
@@ -362,13 +463,12 @@ def read_metadata(
     else:
         level, evidence["level"] = _level_from_text(text, region)
     year, evidence["year"] = _year(title, text, signed=signed)
-    if signed:
-        evidence["publication_date"] = signature
+    published, evidence["publication_date"] = _publication(header, signed, signature)
     return ReportMeta(
         issuing_body=body,
         region=region,
         level=level,
         year=year,
-        publication_date=signed,
+        publication_date=published,
         evidence={k: v for k, v in evidence.items() if v},
     )

@@ -13,6 +13,10 @@ that restarts at 一. A lead-in that only introduces a list ("主要表现在：
 group heading ("（一）存在的主要问题") become passages of kind "other", so every character of the
 section stays covered. Other sections give one passage per paragraph; 二/三/四 skip table content.
 
+A crawler's header block (nlp.header: 标题:, 发布时间:, 原文链接: … ==== 正文 ====) is metadata, not
+report: it stays in the preamble's text, but no heading is looked for in it and it gives no passage, so
+its URLs and folder names are never searched as narrative.
+
 Spans are character offsets into "\\n".join(lines) with 1-based lines; a passage's text is its
 paragraph's lines joined (hard-wrapped PDF lines rejoined, page numbers dropped), so for a paragraph
 printed on one line `text == full_text[span.start:span.end]`.
@@ -28,6 +32,7 @@ from typing import Any
 
 from nlp.config import load_yaml
 from nlp.errors import ErrorCode, problem
+from nlp.header import header_end
 from nlp.lines import LineGeometry, line_offsets
 from nlp.metadata import find_title
 from nlp.numerals import chinese_number
@@ -342,12 +347,22 @@ def _skip_space(text: str, start: int, end: int) -> int:
 
 
 def _section(
-    text: str, geometry: LineGeometry, *, heading: _Heading | None, start: int, end: int, title: str
+    text: str,
+    geometry: LineGeometry,
+    *,
+    heading: _Heading | None,
+    start: int,
+    end: int,
+    title: str,
+    narrative_start: int = 0,
 ) -> Section:
+    """The section text[start:end]; its passages come only from what lies after `narrative_start`."""
     end = _trimmed_end(text, start, end)
     body_start = _skip_space(text, heading.end if heading else start, end)
     key: SectionKey = heading.key if heading else "preamble"
     body = text[body_start:end] if body_start < end else ""
+    prose_start = _skip_space(text, max(body_start, narrative_start), end)
+    prose = text[prose_start:end] if prose_start < end else ""
     return Section(
         key=key,
         ordinal=heading.ordinal if heading else None,
@@ -355,11 +370,11 @@ def _section(
         header_inferred=bool(heading and heading.inferred),
         text=body,
         span=geometry.span(start, max(end, start)),
-        passages=split_passages(body, key=key, offset=body_start, first_line=geometry.line_of(body_start)),
+        passages=split_passages(prose, key=key, offset=prose_start, first_line=geometry.line_of(prose_start)),
     )
 
 
-def _preamble(text: str, geometry: LineGeometry, end: int) -> Section | None:
+def _preamble(text: str, geometry: LineGeometry, end: int, *, narrative_start: int) -> Section | None:
     start = _skip_space(text, 0, end)
     if start >= _trimmed_end(text, start, end):
         return None
@@ -370,6 +385,7 @@ def _preamble(text: str, geometry: LineGeometry, end: int) -> Section | None:
         start=start,
         end=end,
         title=find_title(text[start:end].split("\n")) or "",
+        narrative_start=narrative_start,
     )
 
 
@@ -377,19 +393,31 @@ def split_sections(lines: Sequence[str], *, source: str | None = None) -> Sectio
     """The report's sections in document order (a preamble first when text precedes 一), with problems."""
     text = "\n".join(lines)
     geometry = LineGeometry.of(text)
-    found, repeat_problems = _keep_first(_find_headings(lines), geometry, source)
+    crawler = header_end(lines)
+    scan = _without_header(lines, crawler)
+    found, repeat_problems = _keep_first(_find_headings(scan), geometry, source)
     headings, infer_problems = _infer_missing(
-        lines, found, text_len=len(text), geometry=geometry, source=source
+        scan, found, text_len=len(text), geometry=geometry, source=source
     )
     problems = [*repeat_problems, *_order_problems(headings, geometry, source), *infer_problems]
     sections: list[Section] = []
-    preamble = _preamble(text, geometry, headings[0].start if headings else len(text))
+    narrative_start = min(len(text), sum(len(raw) + 1 for raw in lines[:crawler]))
+    preamble = _preamble(
+        text, geometry, headings[0].start if headings else len(text), narrative_start=narrative_start
+    )
     if preamble:
         sections.append(preamble)
     for i, h in enumerate(headings):
         end = headings[i + 1].start if i + 1 < len(headings) else len(text)
         sections.append(_section(text, geometry, heading=h, start=h.start, end=end, title=h.title))
     return SectionsResult(sections=sections, problems=sorted(problems, key=lambda p: p.line or 0))
+
+
+def _without_header(lines: Sequence[str], end: int) -> list[str]:
+    """`lines` with the first `end` (the crawler's header) blanked to spaces of the same length: offsets
+    into "\\n".join(lines) still hold, and no heading is found in a title such as 标题: …存在的主要问题….
+    """
+    return [" " * len(raw) if i < end else raw for i, raw in enumerate(lines)]
 
 
 # --- paragraphs ------------------------------------------------------------------------------------
