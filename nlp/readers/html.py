@@ -2,9 +2,11 @@
 
 The charset comes from a byte-order mark, then the page's <meta>, then detection (GBK pages are
 common). Site chrome (navigation, headers, footers, share bars, breadcrumbs, scripts) is removed by
-the selectors of configs/readers.yaml; the body is the first configured content container holding
-real text, else the element with the most paragraph text. Data tables become grids honouring
-rowspan/colspan; a table that holds other tables or long prose is page layout and is read as text.
+the selectors of configs/readers.yaml; the body is the smallest element holding as many of the
+report's anchors (its section headings, table notes) as the page does, widened to the article
+container around it; pages without anchors fall back to the configured containers, then <body>.
+Data tables become grids honouring rowspan/colspan, with the filler columns of Word exports merged
+away; a table that holds other tables or long prose is page layout and is read as text.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from nlp.readers.common import DocumentBuilder, clean_cell_text, collapse_cjk_sp
 from nlp.readers.text import decode_text
 from nlp.schema import Grid, GridCell, SourceDocument
 
-__all__ = ["decode_html", "html_table_grid", "read_html"]
+__all__ = ["decode_html", "html_table_grid", "merge_filler_columns", "read_html"]
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000]+")
+# Zero-width characters web editors leave in text (UEditor's \u200b, a stray BOM): never content.
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _MAX_SPAN = 1000  # a rowspan/colspan beyond this is a typo, not a table
 
 
@@ -51,40 +55,79 @@ def decode_html(data: bytes, *, source: str, config: Mapping[str, Any]) -> tuple
 def _drop_chrome(soup: BeautifulSoup, selectors: Sequence[str]) -> None:
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
-    for selector in selectors:
-        for element in soup.select(selector):
-            if element.name not in ("html", "body"):
-                element.decompose()
+    if not selectors:
+        return
+    # One selector list, one pass over the page (a pass per selector cost ~1 s on a 130 kB page). Matches
+    # come in document order, so a match inside an already removed one is skipped.
+    for element in soup.select(", ".join(selectors)):
+        if not element.decomposed and element.name not in ("html", "body"):
+            element.decompose()
+
+
+def _squeezed(element: Tag) -> str:
+    """The element's text without white space or invisible characters (padded labels compare equal)."""
+    return _WS.sub("", _INVISIBLE.sub("", element.get_text()))
 
 
 def _text_len(element: Tag) -> int:
-    return len(_WS.sub("", element.get_text()))
+    return len(_squeezed(element))
 
 
-def _densest(root: Tag) -> Tag:
-    """The element whose direct paragraphs and tables hold the most text (the article, usually)."""
-    best, best_score = root, 0
-    for element in root.find_all(["div", "td", "section", "article", "main"]):
-        children = [c for c in element.find_all(["p", "table", "br"], recursive=False)]
-        score = sum(_text_len(c) for c in children if isinstance(c, Tag)) + _own_text_len(element)
-        if score > best_score:
-            best, best_score = element, score
-    return best if best_score else root
+def _anchor_count(text: str, anchors: Sequence[re.Pattern[str]]) -> int:
+    return sum(1 for anchor in anchors if anchor.search(text))
 
 
-def _own_text_len(element: Tag) -> int:
-    return sum(len(_WS.sub("", str(s))) for s in element.find_all(string=True, recursive=False))
+def _anchored(body: Tag, anchors: Sequence[re.Pattern[str]], *, minimum: int) -> Tag | None:
+    """The smallest element holding every anchor the page holds: descend while one child still holds
+    them all. A heading split across inline children keeps their parent, which is what we want."""
+    wanted = _anchor_count(_squeezed(body), anchors)
+    if wanted < minimum:
+        return None  # not recognisably a report: let the configured containers decide
+    element = body
+    while True:
+        child = next(
+            (
+                c
+                for c in element.find_all(True, recursive=False)
+                if _anchor_count(_squeezed(c), anchors) == wanted
+            ),
+            None,
+        )
+        if child is None:
+            return element
+        element = child
+
+
+def _widened(element: Tag, *, selectors: Sequence[str], growth: float) -> Tag:
+    """The article container around the anchored element, when one is not much bigger: the preamble or
+    the signature can sit in a sibling of the element holding the sections. A row or row group is
+    widened to its table so the table is read as a whole."""
+    if element.name in ("tr", "tbody", "thead", "tfoot"):
+        element = element.find_parent("table") or element
+    limit = _text_len(element) * growth
+    for candidate in (element, *element.parents):
+        if not isinstance(candidate, Tag) or candidate.name in ("html", "[document]"):
+            break
+        if _text_len(candidate) > limit:
+            break
+        if any(candidate.css.match(selector) for selector in selectors):
+            return candidate
+    return element
 
 
 def _content_root(soup: BeautifulSoup, config: Mapping[str, Any]) -> Tag:
+    body = soup.body or soup
+    selectors = list(config.get("content_selectors", []))
+    anchors = [re.compile(pattern) for pattern in config.get("report_anchors", [])]
+    anchored = _anchored(body, anchors, minimum=int(config.get("min_report_anchors", 3)))
+    if anchored is not None:
+        return _widened(anchored, selectors=selectors, growth=float(config.get("content_growth", 1.5)))
     minimum = int(config.get("min_body_chars", 200))
-    for selector in config.get("content_selectors", []):
-        matches = soup.select(selector)
-        best = max(matches, key=_text_len, default=None)
+    for selector in selectors:
+        best = max(soup.select(selector), key=_text_len, default=None)
         if best is not None and _text_len(best) >= minimum:
             return best
-    body = soup.body or soup
-    return _densest(body) if _text_len(body) else body
+    return body
 
 
 def _title_outside(soup: BeautifulSoup, root: Tag, config: Mapping[str, Any]) -> str | None:
@@ -130,7 +173,7 @@ def _walk_inline(element: Tag) -> Iterator[str | None]:
     """Text pieces of an element; None marks a line break."""
     for child in element.children:
         if isinstance(child, NavigableString):
-            yield str(child)
+            yield _INVISIBLE.sub("", str(child))
         elif isinstance(child, Tag):
             if child.name == "br":
                 yield None
@@ -143,11 +186,24 @@ def _walk_inline(element: Tag) -> Iterator[str | None]:
                 yield None
 
 
-def html_table_grid(table: Tag) -> Grid:
-    """The table's grid: each cell placed at the first free position of its row, spans honoured."""
+def html_table_grid(table: Tag, *, hidden_rows: Sequence[str] = ()) -> Grid:
+    """The table's grid, spans honoured and the filler columns of Word exports merged away.
+
+    `hidden_rows` are selectors of rows that are not printed (Word's zero-height row that only fixes
+    column widths)."""
+    return grid_from_cells(merge_filler_columns(_placed_cells(table, hidden_rows=hidden_rows)))
+
+
+def _placed_cells(table: Tag, *, hidden_rows: Sequence[str]) -> list[GridCell]:
+    """Each cell placed at the first free position of its row, spans honoured."""
     taken: set[tuple[int, int]] = set()
     cells: list[GridCell] = []
-    rows = [tr for tr in _own_rows(table) if tr.find_all(["td", "th"], recursive=False)]
+    rows = [
+        tr
+        for tr in _own_rows(table)
+        if tr.find_all(["td", "th"], recursive=False)
+        and not any(tr.css.match(selector) for selector in hidden_rows)
+    ]
     for r, tr in enumerate(rows):
         col = 0
         for td in tr.find_all(["td", "th"], recursive=False):
@@ -159,7 +215,86 @@ def html_table_grid(table: Tag) -> Grid:
             cells.append(GridCell(text=text, row=r, col=col, rowspan=rowspan, colspan=colspan))
             taken.update((r + dr, col + dc) for dr in range(rowspan) for dc in range(colspan))
             col += colspan
-    return grid_from_cells(cells)
+    return cells
+
+
+# --- filler columns -------------------------------------------------------------------------------
+# Word cuts a table into as many grid columns as it has distinct cell borders. When a header cell is a
+# little wider than the values under it, the export gives the header colspan=2 and every data row an
+# extra empty cell under it. Rendered as is, each data row would carry one blank cell more than the
+# template has columns, and the table path would take it for a real blank cell.
+
+
+def merge_filler_columns(cells: Sequence[GridCell]) -> list[GridCell]:
+    """The cells with each filler column merged into its neighbour (the spanning cells shrink).
+
+    A column is filler when, in every row, the cell over it is blank or also covers the neighbour, and
+    the lowest non-blank cell covering both (the header over it) has at most one column of its own
+    holding text below it. A blank real column (its own header, or one of several value columns under
+    a group header such as 法人或其他组织) is kept, so its cells stay blank."""
+    merged = list(cells)
+    while (column := _filler_column(merged)) is not None:
+        merged = _without_column(merged, column)
+    return merged
+
+
+def _filler_column(cells: Sequence[GridCell]) -> int | None:
+    owner = {
+        (cell.row + dr, cell.col + dc): index
+        for index, cell in enumerate(cells)
+        for dr in range(cell.rowspan)
+        for dc in range(cell.colspan)
+    }
+    n_rows = max((c.row + c.rowspan for c in cells), default=0)
+    n_cols = max((c.col + c.colspan for c in cells), default=0)
+    for column in reversed(range(n_cols)):  # right to left: a header's span keeps its first column
+        for neighbour in (column - 1, column + 1):
+            if 0 <= neighbour < n_cols and _is_filler(
+                cells, owner, column=column, neighbour=neighbour, n_rows=n_rows
+            ):
+                return column
+    return None
+
+
+def _is_filler(
+    cells: Sequence[GridCell],
+    owner: Mapping[tuple[int, int], int],
+    *,
+    column: int,
+    neighbour: int,
+    n_rows: int,
+) -> bool:
+    header: GridCell | None = None
+    for row in range(n_rows):
+        here, there = owner.get((row, column)), owner.get((row, neighbour))
+        if here is None:
+            continue  # a ragged row ends before this column
+        if here == there:
+            header = cells[here] if cells[here].text else header  # rows go down: the lowest one wins
+        elif cells[here].text:
+            return False  # this column holds text of its own
+    return header is not None and _text_columns_below(cells, header) <= 1
+
+
+def _text_columns_below(cells: Sequence[GridCell], header: GridCell) -> int:
+    """How many columns under `header`'s span start a cell with text below it: one for a leaf header
+    over its values, several for a group header (申请人情况, 法人或其他组织, 行政复议)."""
+    bottom = header.row + header.rowspan
+    span = range(header.col, header.col + header.colspan)
+    return len({c.col for c in cells if c.text and c.row >= bottom and c.col in span})
+
+
+def _without_column(cells: Sequence[GridCell], column: int) -> list[GridCell]:
+    out: list[GridCell] = []
+    for cell in cells:
+        if cell.col > column:
+            out.append(cell.model_copy(update={"col": cell.col - 1}))
+        elif cell.col + cell.colspan <= column:
+            out.append(cell)
+        elif cell.colspan > 1:
+            out.append(cell.model_copy(update={"colspan": cell.colspan - 1}))
+        # else: a blank one-column cell of the filler column, gone with it
+    return out
 
 
 def _is_layout_table(table: Tag, grid: Grid, config: Mapping[str, Any]) -> bool:
@@ -190,7 +325,7 @@ class _Linearizer:
     def walk(self, element: Tag) -> None:
         for child in element.children:
             if isinstance(child, NavigableString):
-                self.buffer.append(str(child))
+                self.buffer.append(_INVISIBLE.sub("", str(child)))
             elif isinstance(child, Tag):
                 self.visit(child)
 
@@ -208,7 +343,7 @@ class _Linearizer:
 
     def table(self, table: Tag) -> None:
         self.flush()
-        grid = html_table_grid(table)
+        grid = html_table_grid(table, hidden_rows=self.config.get("hidden_row_selectors", []))
         if _is_layout_table(table, grid, self.config):
             for cell in table.find_all(["td", "th", "caption"]):
                 if cell.find_parent("table") is table:
@@ -236,6 +371,6 @@ def read_html(
     if title:
         builder.add_paragraph(title)
     linearizer = _Linearizer(builder, config)
-    linearizer.walk(root)
+    linearizer.visit(root)  # visit, not walk: the root may itself be a table
     linearizer.flush()
     return builder.build(source=source, data=data, media_type="text/html", encoding=encoding)
