@@ -17,18 +17,26 @@ A crawler's header block (nlp.header: 标题:, 发布时间:, 原文链接: … 
 report: it stays in the preamble's text, but no heading is looked for in it and it gives no passage, so
 its URLs and folder names are never searched as narrative.
 
-Spans are character offsets into "\\n".join(lines) with 1-based lines; a passage's text is its
-paragraph's lines joined (hard-wrapped PDF lines rejoined, page numbers dropped), so for a paragraph
-printed on one line `text == full_text[span.start:span.end]`.
+Paragraphs are reflowed, so a passage is whole sentences: a line that stops without ending its
+sentence runs on into the next — across page numbers and page breaks — unless it is short (a heading,
+a signature, a date) or the next line opens an item; in a hard-wrapped dump that marks its paragraphs'
+first lines (an indent, a blank line before), a full line runs on even after 。. A text printing each
+paragraph on one line (the seeds) keeps its lines as they are.
+
+Spans are character offsets into "\\n".join(lines) with 1-based lines, from a passage's first line to
+its last; its text is those lines joined (nothing between Chinese characters, a space between Latin
+words, page furniture dropped), so for a paragraph printed on one line
+`text == full_text[span.start:span.end]`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from itertools import pairwise
+from typing import Any, Literal
 
 from nlp.config import load_yaml
 from nlp.errors import ErrorCode, problem
@@ -52,6 +60,14 @@ _TABLE_SECTIONS: frozenset[SectionKey] = frozenset({"active_disclosure", "applic
 _SPACE = re.compile(r"[\s\u3000\xa0]")
 _SENTENCE_END = "。！!？?"
 _HALF_WIDTH = re.compile("[\x00-\u2e7f]")
+# Marks inside a sentence: a line holding one is prose, not a title or a heading.
+_CLAUSE_MARK = re.compile(r"[，,；;：:。！!？?]")
+# A line ending on a comma stops mid-clause: no paragraph ends there. (Not 、: a short line ending
+# 、 is rather an ordinal, 三、 of a label printed down the side.)
+_MID_CLAUSE = re.compile(r"[，,]$")
+_CLOSERS = "”’」』）)》"
+# Share of paragraph starts that must be marked (indented, or after a blank line) for the mark to count.
+_MARKED_SHARE = 0.8
 # A line can hold a heading only if it is short (a bare title) or has an ordinal: skip the others fast.
 _HEADING_HINT = re.compile(r"^\s*[一二三四五六七八九十]|[一二三四五六七八九十]\s*[、.．]")
 
@@ -431,6 +447,35 @@ class _Para:
     offsets: tuple[int, ...]
 
 
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _joint(previous: str, current: str) -> str:
+    """What stands between two lines of one paragraph: nothing in Chinese, where a line break is no
+    space (答\n复 is 答复), but a space between Latin words or numbers, which would otherwise merge."""
+    return " " if _latin(previous[-1:]) and _latin(current[:1]) else ""
+
+
+@dataclass
+class _ParaLines:
+    """A paragraph being gathered line by line: its text and, per character, its offset in the body."""
+
+    parts: list[str] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=list)
+
+    def add(self, line: str, *, start: int) -> None:
+        joint = _joint(self.parts[-1], line) if self.parts else ""
+        if joint:
+            self.parts.append(joint)
+            self.offsets.append(start - 1)  # the line break the space stands for
+        self.parts.append(line)
+        self.offsets.extend(range(start, start + len(line)))
+
+    def para(self) -> _Para:
+        return _Para("".join(self.parts), tuple(self.offsets))
+
+
 def _line_kinds(raw_lines: Sequence[str], *, skip_tables: bool) -> list[str]:
     """blank | noise | table | text for each line; blank lines around page furniture are furniture."""
     rules = _rules()
@@ -473,49 +518,136 @@ def _width(line: str) -> float:
     return len(line) - 0.5 * len(_HALF_WIDTH.findall(line))
 
 
-def _wrap_width(raw_lines: Sequence[str], kinds: Sequence[str]) -> float:
-    lengths = sorted(
-        _width(raw.strip()) for raw, kind in zip(raw_lines, kinds, strict=True) if kind == "text"
-    )
-    if not lengths:
+@dataclass(frozen=True)
+class _Line:
+    """A line of prose of a section body, without its indentation."""
+
+    text: str
+    start: int  # offset of its first kept character in the body
+    indented: bool
+    after_break: bool  # a blank line or a table row lies between it and the prose line before
+
+
+def _prose_lines(text: str, *, skip_tables: bool) -> list[_Line]:
+    raw_lines = text.split("\n")
+    kinds = _line_kinds(raw_lines, skip_tables=skip_tables)
+    lines: list[_Line] = []
+    broken = True
+    for raw, kind, line_start in zip(raw_lines, kinds, line_offsets(raw_lines), strict=True):
+        if kind in ("blank", "table"):
+            broken = True
+        elif kind == "text":  # noise (page furniture) is skipped without breaking the paragraph
+            # any white space, not only the usual four: "。\u2002" at a line end still ends the sentence
+            lead = len(raw) - len(raw.lstrip())
+            lines.append(_Line(raw.strip(), line_start + lead, _indented(raw), broken))
+            broken = False
+    return lines
+
+
+def _indented(raw: str) -> bool:
+    return raw.startswith(("\u3000", "\t", "  ", "\xa0\xa0"))
+
+
+def _wrap_width(lines: Sequence[_Line]) -> float:
+    """The width hard-wrapped lines run to: the 75th percentile (headings and last lines are shorter)."""
+    widths = sorted(_width(line.text) for line in lines)
+    if not widths:
         return 0.0
-    return float(lengths[min(len(lengths) - 1, (len(lengths) * 3) // 4)])
+    return float(widths[min(len(widths) - 1, (len(widths) * 3) // 4)])
+
+
+_ParagraphMark = Literal["indent", "blank"]
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How a section body is laid out: from what width a line is full (it was wrapped, not ended),
+    and what marks a paragraph's first line in a hard-wrapped text (an indent, or a blank line before
+    it), where a full line may end a sentence without ending its paragraph."""
+
+    full: float
+    starts: _ParagraphMark | None = None
+
+    def is_full(self, line: _Line) -> bool:
+        return _width(line.text) >= self.full
+
+    def opens(self, line: _Line) -> bool:
+        """Whether the text marks `line` as a paragraph's first line."""
+        return line.after_break or (self.starts == "indent" and line.indented)
+
+
+def _layout(lines: Sequence[_Line], *, marked_share: float = _MARKED_SHARE) -> _Layout:
+    rules = _rules()
+    full = max(rules.wrap_ratio * _wrap_width(lines), rules.min_wrap_width)
+    pairs = list(pairwise(lines))
+    # hard wraps: full lines that stop mid-sentence and go on in the next line (none in a text that
+    # prints each paragraph on one line, whatever its blank lines and indents)
+    wraps = [b for a, b in pairs if not b.after_break and _width(a.text) >= full and not _ends(a)]
+    # a short line ending a sentence surely ends its paragraph: how the line after it looks is the mark
+    firsts = [b for a, b in pairs if _ends(a) and _width(a.text) < full]
+    return _Layout(full, _paragraph_mark(wraps, firsts, share=marked_share))
+
+
+def _paragraph_mark(
+    wraps: Sequence[_Line], firsts: Sequence[_Line], *, share: float
+) -> _ParagraphMark | None:
+    """How a hard-wrapped text marks its paragraphs' first lines (`firsts`, found after short
+    sentence ends), if it does so consistently; `wraps` are lines that surely continue a paragraph."""
+    if len(wraps) < 2 or not firsts:
+        return None  # not hard-wrapped, or nothing to learn from
+    if _share(firsts, lambda line: line.after_break) >= share:
+        return "blank"
+    if (
+        _share(firsts, lambda line: line.indented) >= share
+        and _share(wraps, lambda line: line.indented) <= 1 - share
+    ):
+        return "indent"
+    return None
+
+
+def _share(lines: Sequence[_Line], test: Callable[[_Line], bool]) -> float:
+    return sum(1 for line in lines if test(line)) / len(lines) if lines else 0.0
+
+
+def _ends(line: _Line) -> bool:
+    """Whether the line ends a sentence (a closing quote or bracket may follow the 。: 。” ends one)."""
+    return bool(_rules().terminal.search(line.text.rstrip(_CLOSERS)))
 
 
 def _starts_item(stripped: str) -> bool:
     return any(p.match(stripped) for _, p in _rules().markers)
 
 
-def _continues(previous: str, current: str, *, width: float, broken: bool) -> bool:
-    """Whether `current` continues the paragraph whose last line is `previous` (a hard wrap)."""
-    rules = _rules()
-    if broken or rules.terminal.search(previous) or _starts_item(current):
+def _continues(previous: _Line, current: _Line, *, layout: _Layout) -> bool:
+    """Whether `current` continues the paragraph whose last line is `previous`: a line that stops
+    without ending its sentence runs on into the next, unless it is short (a heading, a signature, a
+    date) or the next line is marked as a paragraph's first or opens an item."""
+    if layout.opens(current):
         return False
-    return _width(previous) >= max(rules.wrap_ratio * width, rules.min_wrap_width)
+    if layout.starts is not None and layout.is_full(previous):
+        return True  # the text marks where paragraphs start: an unmarked line after a full one is a wrap
+    if _ends(previous) or _starts_item(current.text):
+        return False
+    if _MID_CLAUSE.search(previous.text):
+        return True  # however short, it visibly runs on
+    if _width(previous.text) < _rules().min_wrap_width:
+        return False
+    # As wide as the text's usual line, it is a hard wrap whatever it holds. Narrower, it still runs on
+    # when it is prose (clause marks inside): a PDF reader may cut a paragraph anywhere, and where the
+    # other paragraphs are one line each "the usual width" says nothing; titles and headings hold no
+    # clause marks.
+    return layout.is_full(previous) or bool(_CLAUSE_MARK.search(previous.text))
 
 
 def _paragraphs(text: str, *, skip_tables: bool) -> list[_Para]:
-    raw_lines = text.split("\n")
-    kinds = _line_kinds(raw_lines, skip_tables=skip_tables)
-    width = _wrap_width(raw_lines, kinds)
-    paras: list[tuple[list[str], list[int]]] = []
-    previous: str | None = None
-    broken = True
-    for raw, kind, line_start in zip(raw_lines, kinds, line_offsets(raw_lines), strict=True):
-        if kind in ("blank", "table"):
-            broken = True
-            continue
-        if kind == "noise":
-            continue
-        lead = len(raw) - len(raw.lstrip(" \t\u3000\xa0"))
-        stripped = raw.strip(" \t\u3000\xa0")
-        if previous is None or not _continues(previous, stripped, width=width, broken=broken):
-            paras.append(([], []))
-        chars, offsets = paras[-1]
-        chars.append(stripped)
-        offsets.extend(range(line_start + lead, line_start + lead + len(stripped)))
-        previous, broken = stripped, False
-    return [_Para("".join(chars), tuple(offsets)) for chars, offsets in paras]
+    lines = _prose_lines(text, skip_tables=skip_tables)
+    layout = _layout(lines)
+    paras: list[_ParaLines] = []
+    for i, line in enumerate(lines):
+        if i == 0 or not _continues(lines[i - 1], line, layout=layout):
+            paras.append(_ParaLines())
+        paras[-1].add(line.text, start=line.start)
+    return [p.para() for p in paras]
 
 
 def _has_sentence(text: str) -> bool:
