@@ -1,4 +1,4 @@
-"""Readers: any supported file (text in any encoding, HTML, DOCX, PDF) → one `SourceDocument`.
+"""Readers: any supported file (text in any encoding, Markdown, HTML, DOCX, PDF) → one `SourceDocument`.
 
 Every reader produces the same intermediate: the report as numbered lines plus paragraph and table
 blocks, a table's grid rendered one row per line with tab-separated cells. Failures raise
@@ -64,10 +64,15 @@ def read_bytes(data: bytes, *, source: str, suffix: str, settings: Settings | No
         return read_html(
             data, source=source, config=config.get("html", {}), text_config=config.get("text", {})
         )
+    if suffix in {".md", ".markdown"}:
+        from nlp.readers.markdown import read_markdown
+
+        return read_markdown(
+            data, source=source, config=config.get("markdown", {}), text_config=config.get("text", {})
+        )
     from nlp.readers.text import read_text
 
-    markdown = suffix in {".md", ".markdown"}
-    return read_text(data, source=source, config=config.get("text", {}), markdown=markdown)
+    return read_text(data, source=source, config=config.get("text", {}))
 
 
 def read_path(path: Path, *, settings: Settings | None = None) -> SourceDocument:
