@@ -46,7 +46,13 @@ from nlp.metadata import find_title
 from nlp.numerals import chinese_number
 from nlp.schema import Passage, PassageKind, Problem, Section, SectionKey
 
-__all__ = ["SECTION_ORDER", "SectionsResult", "split_passages", "split_sections"]
+__all__ = [
+    "SECTION_ORDER",
+    "SectionsResult",
+    "heading_prefix",
+    "split_passages",
+    "split_sections",
+]
 
 SECTION_ORDER: tuple[SectionKey, ...] = (
     "overview",

@@ -9,6 +9,7 @@ template's arithmetic (passed in as `check`) keeps the consistent ones. One read
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,7 +19,7 @@ from nlp.config import load_yaml
 from nlp.schema import Cell, DecodeMethod, RowDecoding, Span
 from nlp.tables.tokens import Token
 
-__all__ = ["Decoded", "agreed_cells", "decode_run", "split_readings"]
+__all__ = ["Decoded", "agreed_cells", "count_readings", "decode_run", "split_readings"]
 
 Check = Callable[[Sequence[Cell]], bool]
 
@@ -43,7 +44,11 @@ class _Chunk:
 
 
 def _cuts(text: str, parts: int, max_digits: int) -> Iterator[tuple[str, ...]]:
-    """Every way to cut one chunk of digits into `parts` cells."""
+    """Every way to cut one chunk of digits (perhaps signed) into `parts` cells."""
+    if text[:1] in "-−":
+        for cut in _cuts(text[1:], parts, max_digits):
+            yield (text[0] + cut[0], *cut[1:])
+        return
     if parts == 1:
         if len(text) <= max_digits and (len(text) == 1 or text[0] != "0" or not text.isdigit()):
             yield (text,)
@@ -56,40 +61,76 @@ def _cuts(text: str, parts: int, max_digits: int) -> Iterator[tuple[str, ...]]:
             yield (head, *tail)
 
 
+_SIGNED = re.compile(r"(?=[-−])")
+
+
 def _atomic(text: str) -> bool:
     """A decimal (9116.36) or a chunk with a separator is one cell; it is never cut."""
-    return not text.isdigit()
+    return not text.lstrip("-−").isdigit()
+
+
+def _signed_chunks(chunks: Sequence[str]) -> list[str]:
+    """A sign always starts a cell (本年增/减 may be negative): 111-86 is 111 then -86…."""
+    return [part for chunk in chunks for part in _SIGNED.split(chunk) if part]
+
+
+def _part_counts(chunk: str, cap: int) -> dict[int, int]:
+    """How many ways `chunk` splits into k cells, by k (cells of at most `cap` digits, no leading 0)."""
+    if _atomic(chunk):
+        return {1: 1}
+    digits = chunk.lstrip("-−")
+    n = len(digits)
+    # ways[i][k]: splits of digits[i:] into k cells
+    ways: list[dict[int, int]] = [{} for _ in range(n)] + [{0: 1}]
+    for i in range(n - 1, -1, -1):
+        for size in range(1, min(cap, n - i) + 1):
+            if size > 1 and digits[i] == "0":
+                break
+            for k, count in ways[i + size].items():
+                ways[i][k + 1] = ways[i].get(k + 1, 0) + count
+    return ways[0]
+
+
+def count_readings(chunks: Sequence[str], ncols: int, *, cap: int) -> int:
+    """How many splits of the chunks into `ncols` cells there are, without listing them."""
+    totals = {0: 1}
+    for chunk in chunks:
+        step: dict[int, int] = {}
+        for k, count in _part_counts(chunk, cap).items():
+            for used, ways in totals.items():
+                if used + k <= ncols:
+                    step[used + k] = step.get(used + k, 0) + ways * count
+        totals = step
+    return totals.get(ncols, 0)
 
 
 def split_readings(
     chunks: Sequence[str], ncols: int, *, max_digits: int | None = None, limit: int | None = None
 ) -> list[tuple[str, ...]] | None:
-    """Every split of the chunks into `ncols` cells, in order; None when there are more than `limit`."""
+    """Every split of the chunks into `ncols` cells, in order. None when there are more than `limit`,
+    or when the cap on a cell's digits cut some splits away (a capped list could look unique)."""
     limits = _limits()
     digits_cap = max_digits or limits.max_digits
-    cap = limit or limits.max_readings
+    total = count_readings(chunks, ncols, cap=digits_cap)
+    longest = max((len(c) for c in chunks), default=1)
+    if total > (limit or limits.max_readings) or total != count_readings(chunks, ncols, cap=longest):
+        return None
     found: list[tuple[str, ...]] = []
 
-    def walk(index: int, left: int, acc: tuple[str, ...]) -> bool:
+    def walk(index: int, left: int, acc: tuple[str, ...]) -> None:
         if index == len(chunks):
             if left == 0:
                 found.append(acc)
-            return len(found) <= cap
+            return
         chunk = chunks[index]
-        others = len(chunks) - index - 1
-        most = 1 if _atomic(chunk) else min(len(chunk), left - others)
-        for parts in range(1, most + 1):
-            rest_min = others
-            if left - parts < rest_min:
-                break
-            pieces = (chunk,) if _atomic(chunk) else None
-            for cut in [pieces] if pieces else _cuts(chunk, parts, digits_cap):
-                if not walk(index + 1, left - parts, acc + cut):
-                    return False
-        return True
+        rest = chunks[index + 1 :]
+        for parts in _part_counts(chunk, digits_cap):
+            if parts <= left and count_readings(rest, left - parts, cap=digits_cap):
+                cuts = [(chunk,)] if _atomic(chunk) else _cuts(chunk, parts, digits_cap)
+                for cut in cuts:
+                    walk(index + 1, left - parts, acc + cut)
 
-    if not walk(0, ncols, ()):
-        return None
+    walk(0, ncols, ())
     return found
 
 
@@ -101,8 +142,9 @@ def _cells(reading: Sequence[str], chunks: Sequence[_Chunk]) -> list[Cell]:
         chunk = chunks[chunk_index]
         start = chunk.start + used
         value, kind = parse_cell(raw)
-        span = Span(start=start, end=start + len(raw), line=chunk.line, end_line=chunk.line)
-        cells.append(Cell(raw=raw, value=value, kind=kind, line=chunk.line, span=span))
+        # model_construct: thousands of candidate cells are built per row; their fields are known-good
+        span = Span.model_construct(start=start, end=start + len(raw), line=chunk.line, end_line=chunk.line)
+        cells.append(Cell.model_construct(raw=raw, value=value, kind=kind, line=chunk.line, span=span))
         used += len(raw)
         if used == len(chunk.text):
             chunk_index, used = chunk_index + 1, 0
@@ -120,7 +162,7 @@ def decode_run(tokens: Sequence[Token], columns: Sequence[str], *, check: Check 
     """The cells of a glued row: every split of its digits into `columns`, filtered by `check`."""
     chunks = [_Chunk(t.text, t.start, t.line) for t in tokens if t.kind == "value"]
     printed = " ".join(c.text for c in chunks)
-    texts = split_readings([c.text for c in chunks], len(columns))
+    texts = split_readings(_signed_chunks([c.text for c in chunks]), len(columns))
     if not texts:
         why = "too many readings to search" if texts is None else "no split gives every column a cell"
         decoding = RowDecoding(method="unreadable", printed=printed, reasoning=why)

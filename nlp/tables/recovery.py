@@ -25,7 +25,7 @@ from nlp.sections import heading_prefix
 __all__ = ["Piece", "recover_document", "recover_line", "split_pieces"]
 
 _TABLE_SECTIONS = frozenset({"active_disclosure", "applications", "review_litigation"})
-_RUN = re.compile(r"\d(?:[\d \u3000\u00a0]*\d)?(?:[.．]\d+)?")
+_RUN = re.compile(r"[-−]?\d(?:[ \u3000\u00a0]*[-−]?\d)*(?:[.．]\d+)?")
 _ENUMERATOR_AFTER_RUN = re.compile(r"^[.．、](?!\d)")
 # Enumerators that open a row label part: 一、 （一） 1. — a space goes before each inner one so the
 # tokenizer reads 三、本年度办理结果 （一）予以公开 as two parts of one label.
@@ -257,15 +257,15 @@ def recover_line(line: str) -> list[RecoveredLine] | None:
                 _add_row(out, split.row, piece.run)
                 continue
             in_table = False  # the table has ended: this piece is prose, or the start of the next table
-        start = vocab.starts.search(piece.text, 1 if prose == "" and out else 0)
-        split = _split_table_text(piece.text[start.start() :], vocab, aligner) if start else None
-        if start is None or split is None or not split.table:
+        start = vocab.starts.search(piece.text)
+        opening = _split_table_text(piece.text[start.start() :], vocab, aligner) if start else None
+        if start is None or opening is None or not opening.table:
             prose += piece.text + piece.run
             continue
         _flush(out, prose + piece.text[: start.start()])
         prose = ""
-        out.extend(RecoveredLine(text, glued=False) for text in split.lines)
-        _add_row(out, split.row, piece.run)
+        out.extend(RecoveredLine(text, glued=False) for text in opening.lines)
+        _add_row(out, opening.row, piece.run)
         in_table = True
     _flush(out, prose)
     rows = sum(r.glued for r in out)
