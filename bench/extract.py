@@ -1,4 +1,4 @@
-"""Extraction throughput: reports per second on the bundled samples.
+"""Extraction throughput: reports per second on the bundled samples and the real crawler dumps.
 
     python bench/extract.py [--rounds N] [PATH ...]
 
@@ -20,6 +20,8 @@ from nlp.extract import extract_path, extract_text
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUTS = sorted((ROOT / "samples" / "seeds").glob("*.txt"))
 PDF_INPUTS = sorted((ROOT / "samples" / "real").glob("*.pdf"))
+# Real reports as a web crawler saved them: one-line bodies, glued table cells (row recovery + decoding).
+DUMP_INPUTS = sorted((ROOT / "tests" / "fixtures" / "real").glob("*.txt"))
 
 
 def _rate(label: str, count: int, work: Callable[[], None]) -> None:
@@ -42,6 +44,13 @@ def main() -> None:
         len(texts) * args.rounds,
         lambda: [extract_text(t) for _ in range(args.rounds) for t in texts],
     )
+    dumps = [p.read_text(encoding="utf-8") for p in DUMP_INPUTS]
+    if dumps:
+        _rate(
+            "crawler dumps (in memory)",
+            len(dumps) * args.rounds,
+            lambda: [extract_text(t) for _ in range(args.rounds) for t in dumps],
+        )
     pdf_rounds = max(1, args.rounds // 10)
     if PDF_INPUTS:
         _rate(
