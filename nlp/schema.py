@@ -228,6 +228,10 @@ class TableRow(_Model):
     printed: list[Cell] = Field(default_factory=list)  # every value cell in printed order, extras kept
     alignment: Alignment | None = None
     decoding: RowDecoding | None = None
+    # Values the template's arithmetic implies for cells printed blank (table 3's 总计 left empty: the sum
+    # of the six applicant columns), by column. Never mixed into `cells`, which hold what was printed;
+    # the lint and the claims may use them as a further reading, saying so.
+    derived: dict[str, Cell] = Field(default_factory=dict)
 
 
 class Table(_Model):

@@ -44,15 +44,7 @@ def _extracted(path: Path) -> dict[CellKey, tuple[str, str]]:
         "trs_editor_padded.html",  # TRS editor: padded labels, 总计 blank in all-zero rows, 60k of chrome
         "fragment_body.html",  # paragraphs and tables straight under <body>
         "layout_table.html",  # the report in a layout-table cell beside a "content" block of links
-        pytest.param(
-            "blank_total_column.html",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="table path: a value column blank in every row at the row's edge (总计 never "
-                "filled) is dropped as a merged cell's leftover, since no complete row shows where the "
-                "values start; the grid the reader gives is right (one cell per column)",
-            ),
-        ),
+        "blank_total_column.html",  # 总计 blank in every row: the header places the columns
     ],
 )
 def test_readers_html_fixture_extracts_every_cell(name: str) -> None:
@@ -335,3 +327,14 @@ def test_readers_html_real_page_extracts_every_cell() -> None:
     expected, got = _real_expected(), _extracted(REAL_PAGE)
     assert len(expected) == 197
     assert got == expected
+
+
+def test_readers_html_blank_total_column_gets_a_derived_total() -> None:
+    """总计 printed blank stays blank; the sum of the six applicant columns is carried beside it, derived."""
+    report = extract_path(FIXTURES / "blank_total_column.html")
+    table = report.tables.applications
+    assert table is not None
+    row = table.row("new_received")
+    assert row is not None
+    assert row.cells["total"].kind == "blank"
+    assert row.derived["total"].value == 4

@@ -164,17 +164,33 @@ def _build(
         fit = fit_row(row.printed, columns, check=check)
         row.cells = fit.cells
         problems.append(_count_problem(fit, row=row, item=item, columns=columns, source=source))
+    if table.key == "applications":
+        _derive_blank_totals(table, columns=aligner.application_columns())
     problems.extend(_duplicates(table, source=source))
     problems.extend(_orphans(raw, source=source))
     problems.extend(_missing(table, raw, fmt=fmt, aligner=aligner, source=source))
     return table, problems
 
 
+def _derive_blank_totals(table: Table, *, columns: Sequence[str]) -> None:
+    """A 总计 printed blank beside six printed applicant numbers gets their sum as a derived cell."""
+    *applicants, total = columns
+    for row in table.rows:
+        cell = row.cells.get(total)
+        parts = [row.cells.get(c) for c in applicants]
+        if cell is None or cell.kind != "blank" or any(p is None or p.kind != "number" for p in parts):
+            continue
+        value = sum(p.value for p in parts if p is not None and p.value is not None)
+        row.derived[total] = Cell(raw="", value=value, kind="number", line=cell.line, span=cell.span)
+
+
 def _is_glued(values: Sequence[Token]) -> bool:
     return any(t.glued and t.kind == "value" for t in values)
 
 
-def _anchors(raw: RawTable, *, fmt: TemplateFormat, aligner: LabelAligner) -> dict[int, tuple[int, int]]:
+def _anchors(
+    raw: RawTable, *, fmt: TemplateFormat, aligner: LabelAligner
+) -> dict[int, tuple[int, int | None]]:
     """For each row width, where most complete rows of this table print their first value (grid layouts
     only): as an absolute grid column, and as an offset from the row's last label cell. Tab-separated
     rows keep their values in fixed columns; one-cell-per-line rows put them right after the label."""
@@ -188,7 +204,7 @@ def _anchors(raw: RawTable, *, fmt: TemplateFormat, aligner: LabelAligner) -> di
         if filled[-1].field - filled[0].field + 1 == ncols:
             absolute.setdefault(ncols, Counter())[filled[0].field] += 1
             relative.setdefault(ncols, Counter())[filled[0].field - item.parts[-1].field] += 1
-    found = {
+    found: dict[int, tuple[int, int | None]] = {
         ncols: (counts.most_common(1)[0][0], relative[ncols].most_common(1)[0][0])
         for ncols, counts in absolute.items()
     }
@@ -197,12 +213,30 @@ def _anchors(raw: RawTable, *, fmt: TemplateFormat, aligner: LabelAligner) -> di
             sum(absolute.values(), Counter()).most_common(1)[0][0],
             sum(relative.values(), Counter()).most_common(1)[0][0],
         )
+    header = _header_window(raw, aligner=aligner)
+    if header is not None and header[1] not in found:
+        found[header[1]] = (header[0], None)
     return found
 
 
-def _value_windows(item: RawRow, anchor: tuple[int, int] | None) -> tuple[int, ...]:
+def _header_window(raw: RawTable, *, aligner: LabelAligner) -> tuple[int, int] | None:
+    """Table 3's value columns as its grid header places them (自然人 … 总计): what says where a row's
+    values begin when no row fills every column (a 总计 column left blank throughout)."""
+    if raw.key != "applications":
+        return None
+    columns = aligner.application_columns()
+    fields = {aligner.column_key("applications", t.text): t.field for t in raw.headers if t.field >= 0}
+    first, last = fields.get(columns[0]), fields.get(columns[-1])
+    if first is None or last is None or last - first + 1 != len(columns):
+        return None
+    return first, len(columns)
+
+
+def _value_windows(item: RawRow, anchor: tuple[int, int | None] | None) -> tuple[int, ...]:
     if anchor is None or not item.parts:
         return ()
+    if anchor[1] is None:
+        return (anchor[0],)
     return (anchor[0], item.parts[-1].field + anchor[1])
 
 
