@@ -4,6 +4,7 @@ word for word across four years (平潭 财政金融局 2022–2025)."""
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -25,5 +26,5 @@ def test_compare_crawler_dumps_finds_commitments_and_copied_plans() -> None:
         if m["kind"] == "copied_prev_year"
     }
     years = [f"fujian_pingtan_caizhengjinrong_{y}" for y in (2022, 2023, 2024, 2025)]
-    for earlier, later in zip(years, years[1:], strict=False):
+    for earlier, later in pairwise(years):
         assert (earlier, later) in pairs
