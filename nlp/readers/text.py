@@ -12,7 +12,8 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from charset_normalizer import from_bytes
@@ -174,6 +175,7 @@ def read_text(
 ) -> SourceDocument:
     text, encoding = decode_text(data, source=source, config=config)
     lines = _split_lines(text)
+    chrome = _chrome_patterns(tuple(config.get("chrome", ())))
     builder = DocumentBuilder()
     index = 0
     while index < len(lines):
@@ -183,10 +185,22 @@ def read_text(
             index = end
             continue
         line = _md_plain(lines[index]) if markdown else lines[index]
-        _add_text_line(builder, line.replace("\f", ""), index + 1)  # \f: pdftotext's page break
+        line = _without_chrome(line.replace("\f", ""), chrome)  # \f: pdftotext's page break
+        _add_text_line(builder, line, index + 1)
         index += 1
     media_type = "text/markdown" if markdown else "text/plain"
     return builder.build(source=source, data=data, media_type=media_type, encoding=encoding)
+
+
+@lru_cache(maxsize=4)
+def _chrome_patterns(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+def _without_chrome(line: str, chrome: Sequence[re.Pattern[str]]) -> str:
+    for pattern in chrome:
+        line = pattern.sub("", line)
+    return line
 
 
 def _add_text_line(builder: DocumentBuilder, line: str, number: int) -> None:
