@@ -740,7 +740,7 @@ def _group_kind(text: str, match: re.Match[str]) -> PassageKind | None:
     """The kind a group heading announces, when the item that `match` starts is one."""
     rules = _rules()
     rest = text[match.end() :]
-    head = re.split(r"(?<=[。：:])|(?=[一二三四五六七八九十]是)", rest, maxsplit=1)[0]
+    head = re.split(r"(?<=[。：:])|(?=[一二三四五六七八九十]是)|(?<=\S)[ \u3000]", rest, maxsplit=1)[0]
     head = _SPACE.sub("", head)
     if not head or len(head) > rules.max_group_chars:
         return None
@@ -805,10 +805,26 @@ def _five_pieces(paras: Sequence[_Para]) -> list[_Piece]:
 def _cut_pieces(para: _Para, cut: _Cut, end: int, following: _Cut | None, phase: _Phase) -> list[_Piece]:
     if cut.group is not None:
         phase.kind = cut.group
-        return [_Piece(para, cut.pos, end, "other", cut.marker)]
+        split = _group_heading_end(para.text, cut, end)
+        if split is None:
+            return [_Piece(para, cut.pos, end, "other", cut.marker)]
+        # （一）存在问题：重点领域信息公开精细化不足…: the group's own text follows its heading on the line
+        return [_Piece(para, cut.pos, split, "other", cut.marker), _Piece(para, split, end, cut.group, None)]
     if cut.marker is not None:
         return _item_pieces(para, cut, end, following, phase)
     return _lead_pieces(para, cut.pos, end, following, phase)
+
+
+def _group_heading_end(text: str, cut: _Cut, end: int) -> int | None:
+    """Where a group heading's colon ends it, when a sentence of the group's own follows before `end`."""
+    start = cut.pos + len(cut.marker or "")
+    colon = re.search(r"[：:]", text[start:end])
+    if colon is None:
+        return None
+    split = start + colon.end()
+    rest = text[split:end].strip()
+    ends_sentence = any(ch in _SENTENCE_END for ch in rest)
+    return split if ends_sentence and not _rules().list_intro.search(rest) else None
 
 
 def _item_pieces(para: _Para, cut: _Cut, end: int, following: _Cut | None, phase: _Phase) -> list[_Piece]:
@@ -850,7 +866,8 @@ def _lead_pieces(para: _Para, start: int, end: int, following: _Cut | None, phas
         if phase.kind == "problem" and _cue_at(para.text, lo):
             phase.kind = "improvement"
         last = i == len(bounds) - 1
-        if last and (following is not None or _SPACE.sub("", para.text[lo:hi]).endswith(("：", ":"))):
+        introduces = following is not None and following.group is None  # not so before a group heading
+        if last and (introduces or _SPACE.sub("", para.text[lo:hi]).endswith(("：", ":"))):
             pieces.append(_Piece(para, lo, hi, "other", None))  # it introduces the items after it
         else:
             pieces.extend(_semicolon_list(para, lo, hi, phase.kind))

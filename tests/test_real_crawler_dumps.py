@@ -41,18 +41,7 @@ def test_real_dump_sections_and_metadata(source: Path, golden: Path, reports: di
     assert report.issuing_body == expected["issuing_body"]
 
 
-# Section 五 printed in ways the passage splitter does not read yet: 五、当前存在的突出问题 then
-# 六、下一步改进举措 (junshan), and （一）存在问题：… with the problems inside the group heading's own line.
-_FIVE_GAPS = {"fujian_pingtan_junshan_pianqu_2025.txt", "fujian_pingtan_shehuishiye_2025.txt"}
-FIVE_CASES = [
-    pytest.param(s, g, marks=pytest.mark.xfail(reason="section 五 layout not read yet"))
-    if s.name in _FIVE_GAPS
-    else pytest.param(s, g)
-    for s, g in PAIRS
-]
-
-
-@pytest.mark.parametrize(("source", "golden"), FIVE_CASES, ids=IDS)
+@pytest.mark.parametrize(("source", "golden"), PAIRS, ids=IDS)
 def test_real_dump_section_five_has_problems_and_improvements(
     source: Path, golden: Path, reports: dict[Path, Report]
 ) -> None:
