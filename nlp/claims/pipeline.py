@@ -3,9 +3,12 @@
 * `govreport_sentencizer` — sentence starts after 。；！？ and paragraph breaks.
 * `govreport_quantities` — every number followed by a unit (三件, 3,119件, 96171.6万元), with its value;
   approximate figures (5500余条) are flagged.
-* `govreport_claims` — assigns each quantity the metric its clause names (patterns of claims.yaml),
-  carrying the topic (行政复议 / 行政诉讼) and the applicant column through the sentence, and adds the
-  zero claims of negative statements (未发生…行政诉讼).
+* `govreport_claims` — binds each quantity to the phrase that governs it within its clause (patterns of
+  claims.yaml): the verb and noun before the number (收到政府信息公开申请8件), around it (接到8件申请), or
+  after it (1件公开申请已办结); a clause is cut at delimiters and at the previous quantity, so in
+  接到申请15件，均已依法办结14件 the 14 belongs to 办结, never to 接到. It carries the topic (行政复议 /
+  行政诉讼) and the applicant column through the sentence, and adds the zero claims of negative
+  statements (未发生…行政诉讼, 暂未接到…申请).
 
 The components work on characters, not tokens: jieba glues numbers to units (十二件) and splits
 separators (3,119), so character offsets are the reliable coordinates. Results are set on
@@ -73,6 +76,10 @@ class MetricPattern:
     prefix: re.Pattern[str] | None
     suffix: re.Pattern[str] | None
     context: str | None
+    # with `prefix`: the clause after the number must match too (接到 8件 申请: verb before, noun after)
+    obj: re.Pattern[str] | None = None
+    also: tuple[str, ...] = ()  # further metrics the same number states (受理办结2件 → received and handled)
+    block_items: bool = False  # not read in a sentence that counts information items (公文类政府信息…)
 
 
 @dataclass(frozen=True)
@@ -92,42 +99,70 @@ class ClaimPatterns:
     approx_after: tuple[str, ...]
     approx_before: tuple[str, ...]
     clause_delimiters: re.Pattern[str]
+    wide_clause_delimiters: re.Pattern[str]
     filler: re.Pattern[str]
     topics: tuple[tuple[str, re.Pattern[str]], ...]
     columns: tuple[tuple[str, re.Pattern[str]], ...]
     applications_context: re.Pattern[str]
+    information_items: re.Pattern[str]
     patterns: tuple[MetricPattern, ...]
     continuations: tuple[Continuation, ...]
     negation_trigger: re.Pattern[str]
     negation_window: int
+    negation_stop: re.Pattern[str]
     negation_metrics: tuple[tuple[str, re.Pattern[str]], ...]
-    negative_sentences: tuple[tuple[str, re.Pattern[str]], ...]
+    negative_sentences: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...]
 
     def unit_kind(self, unit: str) -> str | None:
         return next((kind for kind, units in self.units.items() if unit in units), None)
 
 
-def _regex(value: object, *, where: str) -> re.Pattern[str]:
+_PHRASE = re.compile(r"\$\{(\w+)\}")
+
+
+def _expand(value: str, phrases: dict[str, str], *, where: str) -> str:
+    """`${name}` in a regex stands for the phrase `name` of claims.yaml's `phrases` (expanded once)."""
+
+    def sub(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in phrases:
+            raise GovReportError(ErrorCode.CONFIG_INVALID, f"claims.yaml {where}: unknown phrase ${{{name}}}")
+        return f"(?:{phrases[name]})"
+
+    return _PHRASE.sub(sub, value)
+
+
+def _regex(value: object, *, where: str, phrases: dict[str, str] | None = None) -> re.Pattern[str]:
+    text = _expand(str(value), phrases or {}, where=where)
     try:
-        return re.compile(str(value))
+        return re.compile(text)
     except re.error as exc:
         raise GovReportError(
             ErrorCode.CONFIG_INVALID, f"claims.yaml {where}: bad regex {value!r}: {exc}"
         ) from exc
 
 
-def _metric_pattern(entry: dict[str, Any], index: int) -> MetricPattern:
+def _metric_pattern(entry: dict[str, Any], index: int, phrases: dict[str, str]) -> MetricPattern:
     where = f"patterns[{index}]"
     if "metric" not in entry or not ({"prefix", "suffix"} & entry.keys()):
         raise GovReportError(
             ErrorCode.CONFIG_INVALID, f"claims.yaml {where} needs metric and prefix or suffix"
         )
+    if "object" in entry and "prefix" not in entry:
+        raise GovReportError(ErrorCode.CONFIG_INVALID, f"claims.yaml {where}: object needs a prefix")
+
+    def regex(key: str) -> re.Pattern[str] | None:
+        return _regex(entry[key], where=where, phrases=phrases) if key in entry else None
+
     return MetricPattern(
         metric=str(entry["metric"]),
         units=str(entry.get("units", "count")),
-        prefix=_regex(entry["prefix"], where=where) if "prefix" in entry else None,
-        suffix=_regex(entry["suffix"], where=where) if "suffix" in entry else None,
+        prefix=regex("prefix"),
+        suffix=regex("suffix"),
         context=entry.get("context"),
+        obj=regex("object"),
+        also=tuple(map(str, entry.get("also", []))),
+        block_items=bool(entry.get("block_items", False)),
     )
 
 
@@ -140,12 +175,17 @@ def compile_patterns(config: dict[str, Any]) -> ClaimPatterns:
         }
         suffix = str(config.get("column_cue_suffix", "申请"))
         negations = config.get("negations", {})
+        phrases = {str(k): str(v) for k, v in (config.get("phrases") or {}).items()}
         return ClaimPatterns(
             units=units,
             unit_blockers=tuple(config.get("unit_blockers", [])),
             approx_after=tuple(config.get("approx_after", [])),
             approx_before=tuple(config.get("approx_before", [])),
             clause_delimiters=_regex(config["clause_delimiters"], where="clause_delimiters"),
+            wide_clause_delimiters=_regex(
+                config.get("wide_clause_delimiters", config["clause_delimiters"]),
+                where="wide_clause_delimiters",
+            ),
             filler=_regex(config["filler"], where="filler"),
             topics=tuple((t["topic"], _regex(t["regex"], where="topics")) for t in config["topics"]),
             columns=tuple(
@@ -154,18 +194,24 @@ def compile_patterns(config: dict[str, Any]) -> ClaimPatterns:
             applications_context=_regex(
                 config.get("applications_context", "申请"), where="applications_context"
             ),
-            patterns=tuple(_metric_pattern(p, i) for i, p in enumerate(config["patterns"])),
+            information_items=_regex(config.get("information_items", "$^"), where="information_items"),
+            patterns=tuple(_metric_pattern(p, i, phrases) for i, p in enumerate(config["patterns"])),
             continuations=tuple(
                 Continuation(c["after"], c["units"], c["metric"], _regex(c["prefix"], where="continuations"))
                 for c in config.get("continuations", [])
             ),
             negation_trigger=_regex(negations.get("trigger", "未发生"), where="negations.trigger"),
             negation_window=int(negations.get("window", 40)),
+            negation_stop=_regex(negations.get("stop", "$^"), where="negations.stop"),
             negation_metrics=tuple(
                 (m["metric"], _regex(m["regex"], where="negations")) for m in negations.get("metrics", [])
             ),
             negative_sentences=tuple(
-                (m["metric"], _regex(m["regex"], where="negations"))
+                (
+                    m["metric"],
+                    _regex(m["regex"], where="negations", phrases=phrases),
+                    _regex(m["unless"], where="negations") if "unless" in m else None,
+                )
                 for m in negations.get("applications", [])
             ),
         )
@@ -271,13 +317,15 @@ def sentence_claims(sent: Span, quantities: list[Quantity], patterns: ClaimPatte
     text, base = sent.text, sent.start_char
     claims: list[RawClaim] = []
     previous_end = 0
-    for q in quantities:
-        local = replace(q, start=q.start - base, end=q.end - base, unit_end=q.unit_end - base)
+    local = [
+        replace(q, start=q.start - base, end=q.end - base, unit_end=q.unit_end - base) for q in quantities
+    ]
+    for i, q in enumerate(local):
         if not q.approx:
-            claim = _claim_for(text, local, previous_end, claims, patterns)
-            if claim is not None:
-                claims.append(claim)
-        previous_end = local.unit_end
+            next_start = local[i + 1].start if i + 1 < len(local) else len(text)
+            clause = _clause(text, q, previous_end, next_start, patterns)
+            claims.extend(_claim_for(text, q, clause, claims, patterns))
+        previous_end = q.unit_end
     claims.extend(_negative_claims(text, patterns))
     return [_to_doc_offsets(c, base, base + len(text)) for c in claims]
 
@@ -286,30 +334,57 @@ def _to_doc_offsets(claim: RawClaim, base: int, sent_end: int) -> RawClaim:
     return replace(claim, start=claim.start + base, end=claim.end + base, sent_start=base, sent_end=sent_end)
 
 
-def _clause_bounds(text: str, q: Quantity, previous_end: int, patterns: ClaimPatterns) -> tuple[str, str]:
-    """The clause text before the number (from the last delimiter or quantity) and after its unit."""
-    start = previous_end
-    for m in patterns.clause_delimiters.finditer(text, previous_end, q.start):
-        start = m.end()
+@dataclass(frozen=True)
+class _Clause:
+    """What surrounds one quantity: the clause text before it (from the last delimiter or quantity; the
+    wide one reaches back over 、 lists), the text after its unit, and the sentence up to it."""
+
+    near: str
+    wide: str
+    after: str
+    head: str
+
+
+def _clause(text: str, q: Quantity, previous_end: int, next_start: int, patterns: ClaimPatterns) -> _Clause:
+    def start(delimiters: re.Pattern[str]) -> int:
+        found = previous_end
+        for m in delimiters.finditer(text, previous_end, q.start):
+            found = m.end()
+        return found
+
     after = patterns.clause_delimiters.search(text, q.unit_end)
-    prefix = patterns.filler.sub("", text[start : q.start].strip())
-    return prefix, text[q.unit_end : after.start() if after else len(text)]
+    end = min(after.start() if after else len(text), next_start)
+
+    def strip(piece: str) -> str:
+        return patterns.filler.sub("", piece.strip())
+
+    return _Clause(
+        near=strip(text[start(patterns.clause_delimiters) : q.start]),
+        wide=strip(text[start(patterns.wide_clause_delimiters) : q.start]),
+        after=text[q.unit_end : end],
+        head=text[: q.start],
+    )
 
 
 def _claim_for(
-    text: str, q: Quantity, previous_end: int, earlier: list[RawClaim], patterns: ClaimPatterns
-) -> RawClaim | None:
-    prefix, suffix = _clause_bounds(text, q, previous_end, patterns)
+    text: str, q: Quantity, clause: _Clause, earlier: list[RawClaim], patterns: ClaimPatterns
+) -> list[RawClaim]:
     kind = patterns.unit_kind(q.unit)
-    metric = _continuation(prefix, kind, earlier, patterns) or _match_metric(
-        text[: q.start], prefix, suffix, kind, patterns
-    )
-    if metric is None:
-        return None
-    column = _column(text[: q.start], patterns) if metric.startswith("applications.") else None
-    return RawClaim(
-        metric, q.value, q.unit, q.start, q.unit_end, 0, 0, column=column, phrase=prefix or suffix
-    )
+    found = _continuation(clause.near, kind, earlier, patterns)
+    metrics: tuple[str, ...] = (found,) if found else ()
+    phrase = clause.near or clause.after
+    if not metrics:
+        matched = _match_metric(text, clause, kind, patterns)
+        if matched is None:
+            return []
+        metrics, phrase = matched
+    claims = []
+    for metric in metrics:
+        column = _column(clause.head, patterns) if metric.startswith("applications.") else None
+        claims.append(
+            RawClaim(metric, q.value, q.unit, q.start, q.unit_end, 0, 0, column=column, phrase=phrase)
+        )
+    return claims
 
 
 def _continuation(
@@ -324,19 +399,43 @@ def _continuation(
     return None
 
 
+def _context_holds(p: MetricPattern, sentence: str, clause: _Clause, patterns: ClaimPatterns) -> bool:
+    if p.block_items and patterns.information_items.search(sentence):
+        return False
+    if p.context == "applications":
+        return bool(patterns.applications_context.search(clause.head + clause.after))
+    return True
+
+
 def _match_metric(
-    head: str, prefix: str, suffix: str, kind: str | None, patterns: ClaimPatterns
-) -> str | None:
-    for side in ("prefix", "suffix"):
-        for p in patterns.patterns:
-            regex = p.prefix if side == "prefix" else p.suffix
-            if regex is None or p.units != kind or not regex.search(prefix if side == "prefix" else suffix):
+    sentence: str, clause: _Clause, kind: str | None, patterns: ClaimPatterns
+) -> tuple[tuple[str, ...], str] | None:
+    """The metrics of the first pattern that binds the number: verb-and-noun phrases before it (the
+    near clause, then the wide one), with their object after it where the pattern names one; then
+    phrases after it. Returns the metrics and the clause words that named them."""
+    candidates: list[tuple[MetricPattern, str]] = []
+    for p in patterns.patterns:
+        if p.prefix is not None:
+            candidates.append((p, "prefix"))
+    candidates += [(p, "suffix") for p in patterns.patterns if p.suffix is not None]
+    for p, side in candidates:
+        if p.units != kind or not _context_holds(p, sentence, clause, patterns):
+            continue
+        if side == "prefix":
+            assert p.prefix is not None
+            phrase = next((c for c in (clause.near, clause.wide) if p.prefix.search(c)), None)
+            if phrase is None or (p.obj is not None and not p.obj.search(clause.after)):
                 continue
-            if p.context == "applications" and not patterns.applications_context.search(head):
+            if p.obj is not None:
+                phrase += clause.after
+        else:
+            assert p.suffix is not None
+            if not p.suffix.search(clause.after):
                 continue
-            metric = _with_topic(p.metric, head, patterns)
-            if metric is not None:
-                return metric
+            phrase = clause.after
+        metrics = tuple(m for m in (_with_topic(x, clause.head, patterns) for x in (p.metric, *p.also)) if m)
+        if metrics:
+            return metrics, phrase
     return None
 
 
@@ -365,6 +464,8 @@ def _negative_claims(text: str, patterns: ClaimPatterns) -> list[RawClaim]:
     claims: list[RawClaim] = []
     for trigger in patterns.negation_trigger.finditer(text):
         window = text[trigger.start() : trigger.end() + patterns.negation_window]
+        stop = patterns.negation_stop.search(window, trigger.end() - trigger.start())
+        window = window[: stop.start()] if stop else window
         for metric, regex in patterns.negation_metrics:
             cue = regex.search(window)
             if cue and not any(c.metric == metric for c in claims):
@@ -372,8 +473,10 @@ def _negative_claims(text: str, patterns: ClaimPatterns) -> list[RawClaim]:
                 claims.append(
                     RawClaim(metric, 0, None, trigger.start(), end, 0, 0, negative=True, phrase=window)
                 )
-    for metric, regex in patterns.negative_sentences:
+    for metric, regex, unless in patterns.negative_sentences:
         for m in regex.finditer(text):
+            if unless is not None and unless.search(m.group()):
+                continue
             claims.append(
                 RawClaim(metric, 0, None, m.start(), m.end(), 0, 0, negative=True, phrase=m.group())
             )
