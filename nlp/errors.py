@@ -6,11 +6,15 @@ command line and the HTTP layer turn them into text, exit codes and status codes
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from nlp.schema import Problem
 
-__all__ = ["CATALOGUE", "ErrorCode", "GovReportError", "problem"]
+__all__ = ["CATALOGUE", "ErrorCode", "GovReportError", "one_line", "printable_name", "problem"]
+
+_LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\u0085\u2028\u2029]+\s*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
 
 
 class ErrorCode(StrEnum):
@@ -25,6 +29,9 @@ class ErrorCode(StrEnum):
     READ_ENCRYPTED = "read_encrypted"
     READ_CORRUPT = "read_corrupt"
     READ_NOT_A_REPORT = "read_not_a_report"
+    READ_TIMEOUT = "read_timeout"
+    READ_BAD_BYTES = "read_bad_bytes"
+    READ_SPANS_IGNORED = "read_spans_ignored"
     # sections
     SECTION_MISSING = "section_missing"
     SECTION_INFERRED = "section_inferred"
@@ -53,6 +60,7 @@ class ErrorCode(StrEnum):
     BACKEND_UNAVAILABLE = "backend_unavailable"
     INDEX_FAILED = "index_failed"
     OPTION_UNSUPPORTED = "option_unsupported"
+    INDEX_NOT_FOUND = "index_not_found"
 
 
 CATALOGUE: dict[ErrorCode, str] = {
@@ -66,6 +74,9 @@ CATALOGUE: dict[ErrorCode, str] = {
     ErrorCode.READ_ENCRYPTED: "the file is encrypted or password-protected",
     ErrorCode.READ_CORRUPT: "the file is truncated or corrupt",
     ErrorCode.READ_NOT_A_REPORT: "the text has none of the report's sections or tables",
+    ErrorCode.READ_TIMEOUT: "reading and extracting the file took longer than the per-file budget",
+    ErrorCode.READ_BAD_BYTES: "some bytes could not be decoded and were replaced by U+FFFD",
+    ErrorCode.READ_SPANS_IGNORED: "a table's spans would make a huge grid: its rowspan/colspan were ignored",
     ErrorCode.SECTION_MISSING: "a section of the template is missing",
     ErrorCode.SECTION_INFERRED: "a section heading is missing and was inferred from the content",
     ErrorCode.SECTION_OUT_OF_ORDER: "section numbering skips or restarts",
@@ -89,7 +100,19 @@ CATALOGUE: dict[ErrorCode, str] = {
     ErrorCode.BACKEND_UNAVAILABLE: "the search backend cannot be reached",
     ErrorCode.INDEX_FAILED: "the backend refused to index a document",
     ErrorCode.OPTION_UNSUPPORTED: "the chosen backend does not support this option",
+    ErrorCode.INDEX_NOT_FOUND: "there is no index in this data folder: run govreport ingest first",
 }
+
+
+def one_line(text: str) -> str:
+    """Text on one line: a message or a file name quoted from a library (lxml, pdfminer) may hold line
+    breaks, and every message is printed as one line `file: [code] message`."""
+    return _LINE_BREAKS.sub(" ", text).strip()
+
+
+def printable_name(name: str) -> str:
+    """A file name as printed: control characters (a newline in a name) escaped, so the line stays one."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], name)
 
 
 class GovReportError(Exception):
@@ -105,14 +128,14 @@ class GovReportError(Exception):
         parameter: str | None = None,
     ) -> None:
         self.code = code
-        self.message = message or CATALOGUE[code]
+        self.message = one_line(message or CATALOGUE[code])
         self.source = source
         self.line = line
         self.parameter = parameter
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        where = self.source or (f"parameter {self.parameter}" if self.parameter else "")
+        where = printable_name(self.source or (f"parameter {self.parameter}" if self.parameter else ""))
         if where and self.line:
             where = f"{where}:{self.line}"
         prefix = f"{where}: " if where else ""
@@ -124,4 +147,4 @@ class GovReportError(Exception):
 
 def problem(code: ErrorCode, message: str | None = None, **where: object) -> Problem:
     """A Problem with the catalogue's wording unless a more specific message is given."""
-    return Problem(code=code.value, message=message or CATALOGUE[code], **where)  # type: ignore[arg-type]
+    return Problem(code=code.value, message=one_line(message or CATALOGUE[code]), **where)  # type: ignore[arg-type]

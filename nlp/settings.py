@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_dir
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "get_settings", "packaged_config_dir"]
@@ -44,6 +44,26 @@ class Settings(BaseSettings):
     )
     es_index: str = Field(default="govreport", description="Alias (and index-name prefix) in Elasticsearch.")
     max_file_mb: float = Field(default=64.0, gt=0, description="Files larger than this are refused.")
+    max_expanded_mb: float = Field(
+        default=256.0,
+        gt=0,
+        description="A DOCX whose parts expand to more than this is refused (a decompression bomb).",
+    )
+    max_zip_ratio: float = Field(
+        default=100.0,
+        gt=1,
+        description="A DOCX part (over 1 MiB expanded) that expands more than this many times is refused.",
+    )
+    file_timeout_s: float = Field(
+        default=60.0,
+        ge=0,
+        description="Seconds reading and extracting one file may take before it fails with read_timeout "
+        "(0: no limit).",
+    )
+    token_key: SecretStr | None = Field(
+        default=None,
+        description="Secret that signs next-page tokens; unset: a random key kept in the data dir.",
+    )
     max_query_chars: int = Field(default=500, gt=0, description="Longest search query accepted.")
     page_size_cap: int = Field(default=100, gt=0, description="Largest page a search may ask for.")
     workers: int = Field(default=1, ge=1, le=64, description="Processes used by ingest.")

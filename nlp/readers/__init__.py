@@ -57,7 +57,12 @@ def read_bytes(data: bytes, *, source: str, suffix: str, settings: Settings | No
     if suffix == ".docx":
         from nlp.readers.docx import read_docx
 
-        return read_docx(data, source=source)
+        return read_docx(
+            data,
+            source=source,
+            max_expanded=int(settings.max_expanded_mb * 1024 * 1024),
+            max_ratio=settings.max_zip_ratio,
+        )
     if suffix in {".html", ".htm", ".shtml", ".xhtml"}:
         from nlp.readers.html import read_html
 

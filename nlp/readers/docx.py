@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,9 +24,14 @@ from nlp.readers.common import DocumentBuilder, clean_cell_text, grid_from_cells
 from nlp.readers.docx_numbering import Numbering
 from nlp.schema import Grid, GridCell, SourceDocument
 
-__all__ = ["docx_table_grid", "read_docx"]
+__all__ = ["check_expansion", "docx_table_grid", "read_docx"]
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MAX_PARTS = 10_000  # a document with images has dozens; a hundred thousand entries is an attack
+_RATIO_FLOOR = (
+    1 << 20
+)  # parts smaller than this expanded are not held to the ratio (tiny XML compresses well)
+_CHUNK = 1 << 20
 
 
 def _paragraph_text(p: Any) -> str:
@@ -93,6 +99,64 @@ def _body_items(body: Any) -> Iterator[Any]:
                 yield from _body_items(content)
 
 
+def _too_large(message: str, source: str) -> GovReportError:
+    return GovReportError(ErrorCode.READ_TOO_LARGE, f"{message} (a decompression bomb?)", source=source)
+
+
+def _check_part(info: zipfile.ZipInfo, expanded: int, *, max_ratio: float, source: str) -> None:
+    if expanded > _RATIO_FLOOR and expanded > max_ratio * max(1, info.compress_size):
+        raise _too_large(
+            f"part {info.filename} expands {expanded // max(1, info.compress_size)} times"
+            f" (limit {max_ratio:g}: max_zip_ratio)",
+            source,
+        )
+
+
+def check_expansion(data: bytes, *, source: str, max_expanded: int, max_ratio: float) -> None:
+    """Refuse a ZIP container that expands beyond `max_expanded` bytes in all, or has a part (over
+    1 MiB) expanding more than `max_ratio` times its compressed size. The declared sizes are checked
+    first; then every part is decompressed as a stream, a chunk at a time, so a container lying about
+    its sizes is caught by what it really expands to, in bounded memory and before anything is parsed."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise GovReportError(
+            ErrorCode.READ_CORRUPT, f"not a DOCX (ZIP) container: {exc}", source=source
+        ) from exc
+    infos = archive.infolist()
+    if len(infos) > MAX_PARTS:
+        raise _too_large(f"the container holds {len(infos)} parts (at most {MAX_PARTS})", source)
+    declared = sum(info.file_size for info in infos)
+    limit = f"limit {max_expanded} bytes: max_expanded_mb"
+    if declared > max_expanded:
+        raise _too_large(f"the parts declare {declared} bytes expanded ({limit})", source)
+    for info in infos:
+        _check_part(info, info.file_size, max_ratio=max_ratio, source=source)
+    total = 0
+    for info in infos:
+        expanded = 0
+        try:
+            with archive.open(info) as part:
+                while chunk := part.read(_CHUNK):
+                    expanded += len(chunk)
+                    total += len(chunk)
+                    if total > max_expanded:
+                        raise _too_large(
+                            f"the parts expand to more than {max_expanded} bytes ({limit})", source
+                        )
+                    _check_part(info, expanded, max_ratio=max_ratio, source=source)
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            ValueError,
+        ) as exc:
+            message = f"part {info.filename} cannot be decompressed: {exc}"
+            raise GovReportError(ErrorCode.READ_CORRUPT, message, source=source) from exc
+
+
 def _open(data: bytes, source: str) -> Any:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise GovReportError(
@@ -110,7 +174,12 @@ def _open(data: bytes, source: str) -> Any:
         raise GovReportError(ErrorCode.READ_CORRUPT, f"not a readable DOCX: {exc}", source=source) from exc
 
 
-def read_docx(data: bytes, *, source: str) -> SourceDocument:
+def read_docx(
+    data: bytes, *, source: str, max_expanded: int = 256 << 20, max_ratio: float = 100.0
+) -> SourceDocument:
+    """The DOCX's paragraphs and tables; a container expanding past the limits is refused unread."""
+    if not data.startswith(b"\xd0\xcf\x11\xe0"):  # a legacy .doc is named as such by _open
+        check_expansion(data, source=source, max_expanded=max_expanded, max_ratio=max_ratio)
     document = _open(data, source)
     numbering = Numbering.of(document)
     builder = DocumentBuilder()

@@ -17,10 +17,10 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from nlp.errors import ErrorCode, GovReportError
+from nlp.errors import ErrorCode, GovReportError, problem
 from nlp.readers.common import DocumentBuilder, clean_cell_text, collapse_cjk_spaces, grid_from_cells
 from nlp.readers.text import decode_text
-from nlp.schema import Grid, GridCell, SourceDocument
+from nlp.schema import Grid, GridCell, Problem, SourceDocument
 
 __all__ = ["decode_html", "html_table_grid", "merge_filler_columns", "read_html"]
 
@@ -29,6 +29,15 @@ _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000]+")
 # Zero-width characters web editors leave in text (UEditor's \u200b, a stray BOM): never content.
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _MAX_SPAN = 1000  # a rowspan/colspan beyond this is a typo, not a table
+# Spans may widen a table, never blow it up: honoured only while the grid stays within MAX_GRID_COLUMNS
+# columns and MAX_GRID_AREA positions (or SPAN_AREA_FACTOR × its cells, for a long real table). 40 rows
+# of <td rowspan=1000 colspan=1000> (6 KB) would otherwise be a 40 × 40,000 grid.
+MAX_GRID_COLUMNS = 200
+MAX_GRID_AREA = 20_000
+SPAN_AREA_FACTOR = 4
+# Deeper nesting than this is flattened into its ancestor (text kept): pages are a few dozen deep, and
+# the walks over the tree recurse.
+MAX_DEPTH = 100
 
 
 def _meta_charset(data: bytes) -> str | None:
@@ -36,8 +45,11 @@ def _meta_charset(data: bytes) -> str | None:
     return found.group(1).decode("ascii").lower() if found else None
 
 
-def decode_html(data: bytes, *, source: str, config: Mapping[str, Any]) -> tuple[str, str]:
-    """Decode with the <meta> charset when it works, else as text of unknown encoding."""
+def decode_html(
+    data: bytes, *, source: str, config: Mapping[str, Any], problems: list[Problem] | None = None
+) -> tuple[str, str]:
+    """Decode with the <meta> charset when it works, else as text of unknown encoding (stray bytes
+    replaced and named in `problems`)."""
     declared = _meta_charset(data)
     aliases = {k.replace("-", "").lower(): v for k, v in config.get("codec_aliases", {}).items()}
     if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
@@ -46,7 +58,25 @@ def decode_html(data: bytes, *, source: str, config: Mapping[str, Any]) -> tuple
             return data.decode(codec), codec
         except (UnicodeDecodeError, LookupError):
             pass  # pages often declare one charset and are saved in another
-    return decode_text(data, source=source, config=config)
+    return decode_text(data, source=source, config=config, problems=problems)
+
+
+def flatten_deep_nesting(soup: BeautifulSoup, *, max_depth: int = MAX_DEPTH) -> int:
+    """Replace what is nested deeper than `max_depth` by its text, kept in the element at that depth, so
+    no walk over the page recurses past it; returns how many elements were flattened."""
+    flattened = 0
+    stack: list[tuple[Tag, int]] = [(soup, 0)]
+    while stack:  # iterative: the page may be nested 10,000 deep
+        element, depth = stack.pop()
+        children = [child for child in element.children if isinstance(child, Tag)]
+        if depth >= max_depth and children:
+            text = element.get_text()  # bs4 walks strings without recursion
+            element.clear()
+            element.append(NavigableString(text))
+            flattened += 1
+            continue
+        stack.extend((child, depth + 1) for child in children)
+    return flattened
 
 
 # --- choosing the article -------------------------------------------------------------------------
@@ -186,31 +216,51 @@ def _walk_inline(element: Tag) -> Iterator[str | None]:
                 yield None
 
 
-def html_table_grid(table: Tag, *, hidden_rows: Sequence[str] = ()) -> Grid:
+def html_table_grid(
+    table: Tag,
+    *,
+    hidden_rows: Sequence[str] = (),
+    problems: list[Problem] | None = None,
+    source: str | None = None,
+) -> Grid:
     """The table's grid, spans honoured and the filler columns of Word exports merged away.
 
     `hidden_rows` are selectors of rows that are not printed (Word's zero-height row that only fixes
-    column widths)."""
-    return grid_from_cells(merge_filler_columns(_placed_cells(table, hidden_rows=hidden_rows)))
-
-
-def _placed_cells(table: Tag, *, hidden_rows: Sequence[str]) -> list[GridCell]:
-    """Each cell placed at the first free position of its row, spans honoured."""
-    taken: set[tuple[int, int]] = set()
-    cells: list[GridCell] = []
+    column widths). Spans that would make the grid huge are ignored, and said so in `problems`."""
     rows = [
         tr
         for tr in _own_rows(table)
         if tr.find_all(["td", "th"], recursive=False)
         and not any(tr.css.match(selector) for selector in hidden_rows)
     ]
+    placed = _placed_cells(rows, spans=True)
+    if placed is None:
+        placed = _placed_cells(rows, spans=False) or []
+        if problems is not None:
+            message = (
+                f"a table's rowspan/colspan would make a grid over {MAX_GRID_COLUMNS} columns or"
+                f" {MAX_GRID_AREA} positions: its spans were ignored"
+            )
+            problems.append(problem(ErrorCode.READ_SPANS_IGNORED, message, source=source))
+    return grid_from_cells(merge_filler_columns(placed))
+
+
+def _placed_cells(rows: Sequence[Tag], *, spans: bool) -> list[GridCell] | None:
+    """Each cell placed at the first free position of its row, spans honoured (`spans`), or None when
+    the spans would take the grid past the bounds above."""
+    taken: set[tuple[int, int]] = set()
+    cells: list[GridCell] = []
+    n_cells = sum(len(tr.find_all(["td", "th"], recursive=False)) for tr in rows)
+    max_area = max(MAX_GRID_AREA, SPAN_AREA_FACTOR * n_cells)
     for r, tr in enumerate(rows):
         col = 0
         for td in tr.find_all(["td", "th"], recursive=False):
             while (r, col) in taken:
                 col += 1
-            rowspan = min(_span(td, "rowspan"), len(rows) - r)
-            colspan = _span(td, "colspan")
+            rowspan = min(_span(td, "rowspan"), len(rows) - r) if spans else 1
+            colspan = _span(td, "colspan") if spans else 1
+            if spans and (col + colspan > MAX_GRID_COLUMNS or len(taken) + rowspan * colspan > max_area):
+                return None
             text = clean_cell_text(_cell_lines(td))
             cells.append(GridCell(text=text, row=r, col=col, rowspan=rowspan, colspan=colspan))
             taken.update((r + dr, col + dc) for dr in range(rowspan) for dc in range(colspan))
@@ -310,9 +360,10 @@ def _is_layout_table(table: Tag, grid: Grid, config: Mapping[str, Any]) -> bool:
 class _Linearizer:
     """Walks the body, flushing a paragraph at every block boundary and adding tables as grids."""
 
-    def __init__(self, builder: DocumentBuilder, config: Mapping[str, Any]) -> None:
+    def __init__(self, builder: DocumentBuilder, config: Mapping[str, Any], *, source: str) -> None:
         self.builder = builder
         self.config = config
+        self.source = source
         self.block_tags = frozenset(config.get("block_tags", []))
         self.buffer: list[str] = []
 
@@ -343,7 +394,12 @@ class _Linearizer:
 
     def table(self, table: Tag) -> None:
         self.flush()
-        grid = html_table_grid(table, hidden_rows=self.config.get("hidden_row_selectors", []))
+        grid = html_table_grid(
+            table,
+            hidden_rows=self.config.get("hidden_row_selectors", []),
+            problems=self.builder.problems,
+            source=self.source,
+        )
         if _is_layout_table(table, grid, self.config):
             for cell in table.find_all(["td", "th", "caption"]):
                 if cell.find_parent("table") is table:
@@ -360,17 +416,18 @@ class _Linearizer:
 def read_html(
     data: bytes, *, source: str, config: Mapping[str, Any], text_config: Mapping[str, Any]
 ) -> SourceDocument:
-    text, encoding = decode_html(data, source=source, config=text_config)
+    builder = DocumentBuilder()
+    text, encoding = decode_html(data, source=source, config=text_config, problems=builder.problems)
     soup = BeautifulSoup(text, "lxml")
     if soup.find() is None:
         raise GovReportError(ErrorCode.READ_EMPTY, "the page holds no HTML elements", source=source)
+    flatten_deep_nesting(soup)
     _drop_chrome(soup, config.get("drop_selectors", []))
     root = _content_root(soup, config)
-    builder = DocumentBuilder()
     title = _title_outside(soup, root, config)
     if title:
         builder.add_paragraph(title)
-    linearizer = _Linearizer(builder, config)
+    linearizer = _Linearizer(builder, config, source=source)
     linearizer.visit(root)  # visit, not walk: the root may itself be a table
     linearizer.flush()
     return builder.build(source=source, data=data, media_type="text/html", encoding=encoding)

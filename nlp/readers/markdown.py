@@ -322,10 +322,10 @@ def read_markdown(
 ) -> SourceDocument:
     """A converter's markdown: `config` is readers.yaml's `markdown` part, `text_config` its `text`
     part (decoding)."""
-    text, encoding = decode_text(data, source=source, config=text_config)
+    builder = DocumentBuilder()
+    text, encoding = decode_text(data, source=source, config=text_config, problems=builder.problems)
     lines = _split_lines(text)
     page_numbers = _page_number_patterns(config)
-    builder = DocumentBuilder()
     index = 0
     while index < len(lines):
         if _TABLE_OPEN.search(lines[index]):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import threading
 import unicodedata
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -18,9 +19,9 @@ from typing import Any
 
 from charset_normalizer import from_bytes
 
-from nlp.errors import ErrorCode, GovReportError
+from nlp.errors import ErrorCode, GovReportError, problem
 from nlp.readers.common import DocumentBuilder, clean_cell_text, grid_from_cells
-from nlp.schema import GridCell, SourceDocument
+from nlp.schema import GridCell, Problem, SourceDocument
 
 __all__ = ["decode_text", "read_text", "sniff_binary_kind"]
 
@@ -99,22 +100,109 @@ def _candidates(data: bytes, aliases: Mapping[str, str], config: Mapping[str, An
     return [enc for enc in ("utf-8", "gb18030", guessed) if enc]
 
 
-def decode_text(data: bytes, *, source: str, config: Mapping[str, Any]) -> tuple[str, str]:
-    """The text and the encoding it was decoded with; READ_BINARY / READ_ENCODING when neither works."""
+_BAD_BYTES_SHOWN = 10  # bad-byte runs named one by one; the rest are counted in one more problem
+
+
+class _Undecodable:
+    """Records where a codec gave up (codecs error handler), so one lenient pass finds every bad run."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.runs: list[tuple[int, int]] = []
+
+    def __call__(self, exc: UnicodeError) -> tuple[str, int]:
+        assert isinstance(exc, UnicodeDecodeError)
+        if len(self.runs) >= self.limit:
+            raise exc  # too many: this is not a stray byte or two, it is the wrong encoding
+        self.runs.append((exc.start, exc.end))
+        return "\ufffd", exc.end
+
+
+_HANDLER_LOCK = threading.Lock()
+
+
+def _decode_leniently(data: bytes, encoding: str, limit: int) -> tuple[str, list[tuple[int, int]]] | None:
+    """The text with each undecodable run replaced by U+FFFD, and the runs; None past `limit` runs."""
+    recorder = _Undecodable(limit)
+    with _HANDLER_LOCK:  # codecs' error handlers are process-wide; the name is ours alone
+        codecs.register_error("govreport-record", recorder)
+        try:
+            text = data.decode(encoding, errors="govreport-record")
+        except (UnicodeDecodeError, LookupError):
+            return None
+    return text, recorder.runs
+
+
+def _bad_bytes_problems(
+    data: bytes, runs: list[tuple[int, int]], encoding: str, source: str
+) -> list[Problem]:
+    """One problem per bad run (its bytes, offset and line), the first few named, the rest counted."""
+    problems: list[Problem] = []
+    for start, end in runs[:_BAD_BYTES_SHOWN]:
+        shown = " ".join(f"{b:02x}" for b in data[start : min(end, start + 8)])
+        line = data.count(b"\n", 0, start) + 1
+        message = f"bytes {shown} at offset {start} are not valid {encoding}: replaced by U+FFFD"
+        problems.append(problem(ErrorCode.READ_BAD_BYTES, message, source=source, line=line))
+    if len(runs) > _BAD_BYTES_SHOWN:
+        more = f"{len(runs) - _BAD_BYTES_SHOWN} more runs of bad bytes replaced by U+FFFD"
+        problems.append(problem(ErrorCode.READ_BAD_BYTES, more, source=source))
+    return problems
+
+
+def _mostly_decoded(text: str, runs: Sequence[tuple[int, int]]) -> bool:
+    """The bad runs are strays in a text of this encoding: its non-ASCII characters far outnumber them
+    (a GBK text read as UTF-8 fails at nearly every character)."""
+    if not runs:
+        return True
+    sample = text[:200_000]
+    decoded = sum(1 for ch in sample if ord(ch) > 0x7F) - sample.count("\ufffd")
+    return decoded >= 20 * len(runs)
+
+
+def _bad_bytes_allowed(data: bytes, config: Mapping[str, Any]) -> int:
+    """How many undecodable runs a text may hold and still be read (stray bytes, a cut-off character)."""
+    ratio = float(config.get("max_bad_byte_ratio", 0.001))
+    return max(int(config.get("min_bad_bytes_allowed", 8)), int(len(data) * ratio))
+
+
+def decode_text(
+    data: bytes, *, source: str, config: Mapping[str, Any], problems: list[Problem] | None = None
+) -> tuple[str, str]:
+    """The text and the encoding it was decoded with; READ_BINARY / READ_ENCODING when neither works.
+
+    A text that decodes but for a few stray bytes (a truncated last character, two bytes of junk) is
+    read, each bad run replaced by U+FFFD and named in `problems` (READ_BAD_BYTES, with its offset):
+    first as UTF-8 when UTF-8 is its encoding but for those bytes, else as the best candidate."""
     aliases = {k.replace("-", "").lower(): v for k, v in config.get("codec_aliases", {}).items()}
     if sniff_binary_kind(data):
         raise GovReportError(ErrorCode.READ_BINARY, _binary_message(data), source=source)
     candidates = _candidates(data, aliases, config)
     if b"\x00" in data[:4096] and not any(c.startswith(("utf-16", "utf-32")) for c in candidates):
         raise GovReportError(ErrorCode.READ_BINARY, _binary_message(data), source=source)
-    for encoding in dict.fromkeys(candidates):
-        try:
-            text = data.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
-            continue
+    allowed = _bad_bytes_allowed(data, config)
+    attempts: list[tuple[str, bool]] = [(encoding, False) for encoding in dict.fromkeys(candidates)]
+    if candidates[0] == "utf-8":  # mostly valid UTF-8 beats a strict decoding as GB18030 (mojibake)
+        attempts.insert(1, ("utf-8", True))
+    attempts += [(e, True) for e in dict.fromkeys(candidates) if (e, True) not in attempts]
+    for encoding, lenient in attempts:
+        if lenient:
+            decoded = _decode_leniently(data, encoding, allowed)
+            if decoded is None:
+                continue
+            text, runs = decoded
+            if not _mostly_decoded(text, runs):
+                continue
+        else:
+            try:
+                text, runs = data.decode(encoding), []
+            except (UnicodeDecodeError, LookupError):
+                continue
         if _control_ratio(text) > float(config.get("max_control_ratio", 0.02)):
             raise GovReportError(ErrorCode.READ_BINARY, _binary_message(data), source=source)
-        return text.lstrip("\ufeff"), encoding.removesuffix("-sig")
+        name = encoding.removesuffix("-sig")
+        if problems is not None:
+            problems.extend(_bad_bytes_problems(data, runs, name, source))
+        return text.lstrip("\ufeff"), name
     if b"\x00" in data[:4096]:
         raise GovReportError(ErrorCode.READ_BINARY, _binary_message(data), source=source)
     raise GovReportError(
@@ -173,10 +261,10 @@ def _split_lines(text: str) -> list[str]:
 def read_text(
     data: bytes, *, source: str, config: Mapping[str, Any], markdown: bool = False
 ) -> SourceDocument:
-    text, encoding = decode_text(data, source=source, config=config)
+    builder = DocumentBuilder()
+    text, encoding = decode_text(data, source=source, config=config, problems=builder.problems)
     lines = _split_lines(text)
     chrome = _chrome_patterns(tuple(config.get("chrome", ())))
-    builder = DocumentBuilder()
     index = 0
     while index < len(lines):
         if markdown and _is_md_table_at(lines, index):

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 
-from nlp.errors import GovReportError
+from nlp.errors import GovReportError, one_line, printable_name
 from nlp.schema import Problem, Report
 
 __all__ = ["BackendName", "extract_files", "format_problem", "print_problems", "resolve_inputs"]
@@ -47,10 +47,11 @@ def extract_files(files: Iterable[Path], *, unread: list[Problem]) -> Iterator[R
 
 
 def format_problem(item: Problem) -> str:
-    where = item.source or "-"
+    """One line `file[:line]: [code] message`, whatever the name or the message holds."""
+    where = printable_name(item.source or "-")
     if item.line is not None:
         where = f"{where}:{item.line}"
-    return f"{where}: [{item.code}] {item.message}"
+    return f"{where}: [{item.code}] {one_line(item.message)}"
 
 
 def print_problems(problems: Iterable[Problem]) -> None:
