@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
 
 import typer
 
@@ -27,8 +30,21 @@ def _register_commands() -> None:
         module.register(app)
 
 
+def dash_file_hint(argv: Sequence[str]) -> str | None:
+    """A hint when an argument before `--` that starts with "-" names an existing file: the parser takes
+    it for an option (`govreport extract -rf.txt`), and `--` is how to pass it as a file."""
+    for arg in argv:
+        if arg == "--":
+            return None
+        if arg.startswith("-") and len(arg) > 1 and Path(arg).exists():
+            return f"note: {arg} is read as an option; put file names that start with - after --: ... -- {arg}"
+    return None
+
+
 def main() -> None:
     logging.getLogger("jieba").setLevel(logging.WARNING)  # jieba logs its dictionary load at INFO
+    if hint := dash_file_hint(sys.argv[1:]):
+        print(hint, file=sys.stderr)
     app()
 
 

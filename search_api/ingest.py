@@ -66,17 +66,14 @@ def file_sha256(path: Path) -> str:
 
 
 def _extract(path: str, settings: Settings) -> Report | IngestFailure:
-    """Worker: one file → Report, or the reason it could not be read."""
-    from nlp.extract import extract_path
+    """Worker: one file → Report, or the reason it could not be read (past the time budget, or a reader
+    bug, included: search_api.guard)."""
+    from search_api.guard import extract_guarded
 
     try:
-        return extract_path(Path(path), settings=settings)
+        return extract_guarded(Path(path), settings=settings)
     except GovReportError as exc:
         return IngestFailure(source=path, code=exc.code.value, message=exc.message)
-    except Exception as exc:  # a reader bug must not stop the batch; the summary names the file
-        return IngestFailure(
-            source=path, code=ErrorCode.READ_CORRUPT.value, message=f"{type(exc).__name__}: {exc}"
-        )
 
 
 def _checker() -> Callable[[Sequence[Report]], dict[str, list[Finding]]] | None:

@@ -33,12 +33,13 @@ def resolve_inputs(inputs: Sequence[str]) -> tuple[list[Path], list[Problem]]:
 
 def extract_files(files: Iterable[Path], *, unread: list[Problem]) -> Iterator[Report]:
     """Each file's report, extracted as it is asked for. A file that cannot be read is named on stderr
-    with the reason and added to `unread`; the rest of the batch goes on."""
-    from nlp.extract import extract_path
+    with the reason and added to `unread`; the rest of the batch goes on (a file past the time budget
+    or one that breaks a reader included: search_api.guard)."""
+    from search_api.guard import extract_guarded
 
     for path in files:
         try:
-            report = extract_path(path)
+            report = extract_guarded(path)
         except GovReportError as exc:
             print_problems([exc.to_problem()])
             unread.append(exc.to_problem())
