@@ -37,7 +37,7 @@ def dash_file_hint(argv: Sequence[str]) -> str | None:
         if arg == "--":
             return None
         if arg.startswith("-") and len(arg) > 1 and Path(arg).exists():
-            return f"note: {arg} is read as an option; put file names that start with - after --: ... -- {arg}"
+            return f"note: {arg} is read as an option; put file names starting with - after --: ... -- {arg}"
     return None
 
 
