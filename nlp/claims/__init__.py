@@ -71,6 +71,7 @@ def verify_config() -> VerifyConfig:
                 (c["cue"], re.compile(c["regex"]), c.get("when", "any")) for c in config.get("scope_cues", [])
             ),
             department_body=re.compile(config.get("department_body", "$^")),
+            applicant_columns=tuple(map(str, config.get("applicant_columns", []))),
         )
     except (KeyError, TypeError, re.error) as exc:
         raise GovReportError(ErrorCode.CONFIG_INVALID, f"claims.yaml metrics/scope_cues: {exc}") from exc

@@ -4,6 +4,11 @@ A reading is a sum of cells (claims.yaml `metrics`). A claim is supported when o
 its value, contradicted when readings could be computed and none does, unverifiable when no reading
 could be computed (table or cells missing, blank or not applicable). Metrics of table 3's outcome groups
 also try the row whose label the claim's phrase matches best (rapidfuzz over jieba tokens).
+
+A table-3 总计 printed blank, or printed 0 beside non-zero applicant cells, is read twice: as printed and
+derived from the six applicant columns (`<reading>:derived_total`); the verdict says which held. A
+contradicted claim whose sentence groups rows the template does not (不予公开3件，其中包括本机关不掌握…) also
+has the regrouped sum computed, so the finding can give the reason; it stays contradicted.
 """
 
 from __future__ import annotations
@@ -18,7 +23,16 @@ from rapidfuzz import fuzz
 
 from nlp.schema import Cell, Claim, FindingCell, Report, Table, TableKey, Tables
 
-__all__ = ["Reading", "VerifyConfig", "lookup_cell", "readings_for", "verify_claim"]
+__all__ = [
+    "Reading",
+    "Regrouping",
+    "VerifyConfig",
+    "derived_total_reading",
+    "lookup_cell",
+    "readings_for",
+    "regroupings_for",
+    "verify_claim",
+]
 
 Tokenize = Callable[[str], list[str]]
 _TABLE_KEYS: tuple[TableKey, ...] = ("active_disclosure", "applications", "review_litigation")
@@ -39,6 +53,17 @@ class VerifyConfig:
     align_threshold: float
     scope_cues: tuple[tuple[str, re.Pattern[str], str], ...]  # (cue, regex, when)
     department_body: re.Pattern[str]
+    applicant_columns: tuple[str, ...] = ()  # table 3's six applicant columns, summed for a derived 总计
+
+
+@dataclass(frozen=True)
+class Regrouping:
+    """Rows summed as the prose groups them, tried only to explain a contradiction."""
+
+    name: str
+    cue: re.Pattern[str]
+    reason: str
+    reading: Reading
 
 
 def _parse_ref(ref: str, column: str) -> tuple[TableKey, str, str]:
@@ -60,6 +85,50 @@ def readings_for(claim: Claim, config: VerifyConfig, *, tokenize: Tokenize) -> l
     if aligned is not None:
         readings.append(Reading(f"aligned:{aligned}", (("applications", aligned, column),)))
     return readings
+
+
+def regroupings_for(claim: Claim, config: VerifyConfig) -> list[Regrouping]:
+    """The metric's regroupings (claims.yaml `regroupings`) whose cue the claim's sentence carries."""
+    spec = config.metrics.get(claim.metric) or {}
+    column = claim.column or "total"
+    found = []
+    for name, entry in (spec.get("regroupings") or {}).items():
+        cue = re.compile(str(entry["cue"]))
+        if cue.search(claim.sentence):
+            cells = tuple(_parse_ref(ref, column) for ref in entry["cells"])
+            found.append(
+                Regrouping(name, cue, str(entry.get("reason", "")), Reading(f"regrouped:{name}", cells))
+            )
+    return found
+
+
+def _needs_derived_total(tables: Tables, row: str, applicants: Sequence[str]) -> bool:
+    """A 总计 of table 3 printed blank (or not printed) beside six printed applicant numbers, or printed 0
+    beside applicant numbers that do not sum to 0."""
+    table = tables.get("applications")
+    found = table.row(row) if table is not None else None
+    if found is None or not applicants:
+        return False
+    parts = [found.cells.get(c) for c in applicants]
+    if any(p is None or p.kind != "number" or p.value is None for p in parts):
+        return False
+    total = found.cells.get("total")
+    printed = total.value if total is not None and total.kind == "number" else None
+    return printed is None or (printed == 0 and sum(p.value for p in parts if p and p.value) != 0)
+
+
+def derived_total_reading(reading: Reading, tables: Tables, applicants: Sequence[str]) -> Reading | None:
+    """The reading with each blank or suspect table-3 总计 replaced by the six applicant columns, or None
+    when no 总计 of the reading needs it."""
+    cells: list[tuple[TableKey, str, str]] = []
+    changed = False
+    for table, row, column in reading.cells:
+        if table == "applications" and column == "total" and _needs_derived_total(tables, row, applicants):
+            cells.extend((table, row, c) for c in applicants)
+            changed = True
+        else:
+            cells.append((table, row, column))
+    return Reading(f"{reading.name}:derived_total", tuple(cells)) if changed else None
 
 
 def _aligned_row(
@@ -159,15 +228,24 @@ def verify_claim(claim: Claim, report: Report, config: VerifyConfig, *, tokenize
     stated = _in_table_unit(claim, config)
     tried: dict[str, int | Decimal | None] = {}
     first_cells: list[FindingCell] = []
-    for reading in readings_for(claim, config, tokenize=tokenize):
-        value, cells = _evaluate(reading, report.tables)
-        tried[reading.name] = value
-        first_cells = first_cells or (cells if value is not None else [])
-        if value is not None and _equal(stated, value):
-            return _verdict(claim, "supported", reading.name, tried, cells, report, config)
+    for printed in readings_for(claim, config, tokenize=tokenize):
+        derived = derived_total_reading(printed, report.tables, config.applicant_columns)
+        for reading in (printed, derived) if derived is not None else (printed,):
+            value, cells = _evaluate(reading, report.tables)
+            tried[reading.name] = value
+            first_cells = first_cells or (cells if value is not None else [])
+            if value is not None and _equal(stated, value):
+                return _verdict(claim, "supported", reading.name, tried, cells, report, config)
     if all(v is None for v in tried.values()):
         return _verdict(claim, "unverifiable", _describe(tried), tried, first_cells, report, config)
-    return _verdict(claim, "contradicted", _describe(tried), tried, first_cells, report, config)
+    reasons = []
+    for regrouping in regroupings_for(claim, config):
+        value, _ = _evaluate(regrouping.reading, report.tables)
+        tried[regrouping.reading.name] = value
+        if value is not None and _equal(stated, value):
+            reasons.append(f"{regrouping.reading.name}={value} holds: {regrouping.reason}")
+    description = "; ".join([_describe(tried), *reasons])
+    return _verdict(claim, "contradicted", description, tried, first_cells, report, config)
 
 
 def _describe(tried: dict[str, int | Decimal | None]) -> str:

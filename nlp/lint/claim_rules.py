@@ -15,6 +15,8 @@ from nlp.schema import Claim, Finding, Report
 
 __all__ = ["claim_findings", "verified_claims"]
 
+_REGROUPED = "regrouped:"  # readings that only explain a contradiction (nlp.claims.verify)
+
 
 def verified_claims(report: Report) -> list[Claim]:
     """Every claim of the report's prose with its verdict (nlp.claims does the work).
@@ -63,12 +65,17 @@ def _contradiction(claim: Claim, *, source: str) -> Finding:
         if cue
         else ""
     )
-    values = sorted({str(v) for v in claim.readings_tried.values() if v is not None})
+    values = sorted(
+        {str(v) for k, v in claim.readings_tried.items() if v is not None and not k.startswith(_REGROUPED)}
+    )
+    reasons = [part for part in (claim.reading or "").split("; ") if " holds: " in part]
+    why = f" Regrouped: {'; '.join(reasons)}." if reasons else ""
     return make_finding(
         "C-SCOPE" if cue else "C-CONTRADICTED",
-        message_zh=f"文字称 {claim.metric} 为 {_stated(claim)}，表格的各种读法均不符：{tried_zh}。{scope_zh}",
+        message_zh=f"文字称 {claim.metric} 为 {_stated(claim)}，表格的各种读法均不符：{tried_zh}。{scope_zh}"
+        + ("文字的分组与模板不同。" if reasons else ""),
         message_en=f"The prose states {claim.metric} = {claim.value}, which no reading of the tables "
-        f"supports ({tried_en}).{scope_en}",
+        f"supports ({tried_en}).{scope_en}{why}",
         source=source,
         cells=claim.cells,
         span=claim.span,
@@ -79,6 +86,7 @@ def _contradiction(claim: Claim, *, source: str) -> Finding:
             "value": claim.value,
             "readings_tried": dict(claim.readings_tried),
             "scope_cue": cue,
+            "regrouped": reasons,
         },
     )
 
