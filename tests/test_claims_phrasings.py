@@ -116,6 +116,20 @@ CASES: list[tuple[str, str, dict[str, Row], Expected]] = [
         {"granted": 2, "handled_total": 2},
         [("applications.handled", 2, S)],
     ),
+    (
+        "two verbs before one object",
+        "全年共收到并办结政府信息公开申请5件。",
+        {"new_received": 5, "handled_total": 5},
+        [("applications.received", 5, S), ("applications.handled", 5, S)],
+    ),
+    (
+        "no verb, 共有",
+        "全年共有12件政府信息公开申请，均已办结。",
+        {"new_received": 12},
+        [("applications.received", 12, S)],
+    ),
+    ("noun and verb after", "5件申请已办结。", {"handled_total": 5}, [("applications.handled", 5, S)]),
+    ("信息不存在", "其中申请信息不存在2件。", {"unable_not_held": 2}, [("applications.unable", 2, S)]),
     # --- several numbers, each with its own verb ------------------------------------------------------
     (
         "接到 is 15, never 14",
