@@ -15,8 +15,9 @@ from nlp.schema import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
-# first runs, before any pattern was changed for the set (CLAIMS_SETS.md); the bar is the issue's
-SETS = ["claims_crawler.jsonl", "claims_pdf.jsonl"]
+# first-run and after-tuning figures in CLAIMS_SETS.md; the bar is the (claims_fresh was measured
+# once, after the patterns were last changed, and is kept here as a regression check)
+SETS = ["claims_crawler.jsonl", "claims_pdf.jsonl", "claims_fresh.jsonl"]
 
 
 @cache
