@@ -215,7 +215,8 @@ class RowDecoding(_Model):
     # digits: the digit count allows one split only; arithmetic: the template's identities leave one;
     # ambiguous: several remain (only the cells they agree on are kept); unreadable: none remains.
     printed: str  # the run as printed
-    readings: list[list[str]] = Field(default_factory=list)  # every split tried that fits the digits
+    reading_count: int = 0  # how many splits fit the digits
+    readings: list[list[str]] = Field(default_factory=list)  # those splits (the first 50 when more)
     consistent: list[list[str]] = Field(default_factory=list)  # the splits the arithmetic keeps
     reasoning: str = ""
 

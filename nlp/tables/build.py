@@ -27,7 +27,7 @@ from nlp.schema import (
     Tables,
     TemplateFormat,
 )
-from nlp.tables.arith import application_check, review_check
+from nlp.tables.arith import application_check, review_check, review_quick
 from nlp.tables.assemble import RawRow, RawTable, assemble
 from nlp.tables.cells import Fit, fit_row, printed_cells
 from nlp.tables.decode import decode_run
@@ -287,7 +287,7 @@ def _build_review_glued(
     source: str | None,
 ) -> tuple[Table, list[Problem]]:
     """Table 4 printed as one glued run of digits: decoded by the group totals, then dealt out."""
-    decoded = decode_run(raw.numbers, columns, check=review_check(aligner))
+    decoded = decode_run(raw.numbers, columns, check=review_check(aligner), quick=review_quick(aligner))
     line = raw.numbers[0].line
     width = len(columns) // len(groups)
     chosen = list(decoded.readings[0]) if len(decoded.readings) == 1 else []

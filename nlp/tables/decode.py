@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from nlp.cellvalues import parse_cell
@@ -22,6 +22,8 @@ from nlp.tables.tokens import Token
 __all__ = ["Decoded", "agreed_cells", "count_readings", "decode_run", "split_readings"]
 
 Check = Callable[[Sequence[Cell]], bool]
+QuickCheck = Callable[[Sequence[str]], bool]
+_SHOWN_READINGS = 50  # a row's readings listed in its decoding; the count is always given
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,8 @@ def split_readings(
     or when the cap on a cell's digits cut some splits away (a capped list could look unique)."""
     limits = _limits()
     digits_cap = max_digits or limits.max_digits
+    if sum(len(c) for c in chunks if not _atomic(c)) > ncols * digits_cap:
+        return None  # some cell would be longer than the cap: not a run these tables print
     total = count_readings(chunks, ncols, cap=digits_cap)
     longest = max((len(c) for c in chunks), default=1)
     if total > (limit or limits.max_readings) or total != count_readings(chunks, ncols, cap=longest):
@@ -155,11 +159,23 @@ def _cells(reading: Sequence[str], chunks: Sequence[_Chunk]) -> list[Cell]:
 class Decoded:
     cells: dict[str, Cell]  # the certain cells, by column
     decoding: RowDecoding
-    readings: tuple[tuple[Cell, ...], ...]  # the consistent readings (all readings when none is)
+    readings: tuple[tuple[Cell, ...], ...]  # the consistent readings (none when no split is consistent)
+    # the cells every split of the digits gives alike, arithmetic aside: what is left when the table's
+    # own arithmetic turns out to fail elsewhere and so cannot be trusted to choose
+    by_digits: dict[str, Cell] = field(default_factory=dict)
 
 
-def decode_run(tokens: Sequence[Token], columns: Sequence[str], *, check: Check | None = None) -> Decoded:
-    """The cells of a glued row: every split of its digits into `columns`, filtered by `check`."""
+def decode_run(
+    tokens: Sequence[Token],
+    columns: Sequence[str],
+    *,
+    check: Check | None = None,
+    quick: QuickCheck | None = None,
+) -> Decoded:
+    """The cells of a glued row: every split of its digits into `columns`, filtered by `check`.
+
+    `quick` is a necessary condition of `check` on the raw texts (the row's own identity), tried first so
+    that cells are built only for the splits that can hold."""
     chunks = [_Chunk(t.text, t.start, t.line) for t in tokens if t.kind == "value"]
     printed = " ".join(c.text for c in chunks)
     texts = split_readings(_signed_chunks([c.text for c in chunks]), len(columns))
@@ -167,17 +183,19 @@ def decode_run(tokens: Sequence[Token], columns: Sequence[str], *, check: Check 
         why = "too many readings to search" if texts is None else "no split gives every column a cell"
         decoding = RowDecoding(method="unreadable", printed=printed, reasoning=why)
         return Decoded({}, decoding, ())
-    readings = [tuple(_cells(t, chunks)) for t in texts]
-    if len(readings) == 1:
+    if len(texts) == 1:
+        only = tuple(_cells(texts[0], chunks))
         decoding = RowDecoding(
             method="digits",
             printed=printed,
+            reading_count=1,
             readings=[list(texts[0])],
             consistent=[list(texts[0])],
             reasoning=f"{_digit_count(printed)} digits for {len(columns)} columns: one split only",
         )
-        return Decoded(dict(zip(columns, readings[0], strict=True)), decoding, tuple(readings))
-    return _by_arithmetic(readings, texts, columns, printed=printed, check=check)
+        cells = dict(zip(columns, only, strict=True))
+        return Decoded(cells, decoding, (only,), by_digits=cells)
+    return _by_arithmetic(texts, chunks, columns, printed=printed, check=check, quick=quick)
 
 
 def _digit_count(printed: str) -> int:
@@ -185,16 +203,24 @@ def _digit_count(printed: str) -> int:
 
 
 def _by_arithmetic(
-    readings: Sequence[tuple[Cell, ...]],
     texts: Sequence[tuple[str, ...]],
+    chunks: Sequence[_Chunk],
     columns: Sequence[str],
     *,
     printed: str,
     check: Check | None,
+    quick: QuickCheck | None,
 ) -> Decoded:
+    candidates = [t for t in texts if quick is None or quick(t)]
+    readings = [tuple(_cells(t, chunks)) for t in candidates]
     keep = [i for i, r in enumerate(readings) if check is None or check(r)]
-    pool = keep or list(range(len(readings)))
-    cells = agreed_cells([readings[i] for i in pool], columns)
+    by_digits = _agreed_texts(texts, chunks, columns)
+    if keep:
+        kept = tuple(readings[i] for i in keep)
+        cells = agreed_cells(kept, columns)
+    else:  # the report's own arithmetic fails somewhere: only what every split of the digits shows
+        kept = ()
+        cells = by_digits
     method: DecodeMethod = "arithmetic" if len(keep) == 1 else ("ambiguous" if keep else "unreadable")
     reasoning = f"{len(texts)} splits fit the digits; {len(keep)} satisfy the template's arithmetic" + (
         "" if keep else "; the cells every split agrees on are kept"
@@ -202,11 +228,22 @@ def _by_arithmetic(
     decoding = RowDecoding(
         method=method,
         printed=printed,
-        readings=[list(t) for t in texts],
-        consistent=[list(texts[i]) for i in keep],
+        reading_count=len(texts),
+        readings=[list(t) for t in texts[:_SHOWN_READINGS]],
+        consistent=[list(candidates[i]) for i in keep],
         reasoning=reasoning,
     )
-    return Decoded(cells, decoding, tuple(readings[i] for i in pool))
+    return Decoded(cells, decoding, kept, by_digits=by_digits)
+
+
+def _agreed_texts(
+    texts: Sequence[tuple[str, ...]], chunks: Sequence[_Chunk], columns: Sequence[str]
+) -> dict[str, Cell]:
+    """The cells every split gives the same value, read from the texts (no cell built per split)."""
+    first = _cells(texts[0], chunks)
+    return {
+        column: first[j] for j, column in enumerate(columns) if len({parse_cell(t[j]) for t in texts}) == 1
+    }
 
 
 def agreed_cells(readings: Sequence[Sequence[Cell]], columns: Sequence[str]) -> dict[str, Cell]:

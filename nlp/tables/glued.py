@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from nlp.align import LabelAligner
 from nlp.errors import ErrorCode, problem
 from nlp.schema import Cell, Problem, Table, TableRow
-from nlp.tables.arith import application_check
+from nlp.tables.arith import application_check, applications_hold, column_confirms, row_sum_quick
 from nlp.tables.assemble import RawRow
 from nlp.tables.decode import Decoded, agreed_cells, decode_run
 
@@ -27,6 +27,7 @@ class _Glued:
     row: TableRow
     columns: tuple[str, ...]
     readings: list[tuple[Cell, ...]]
+    by_digits: dict[str, Cell]
 
 
 def decode_glued_rows(
@@ -39,13 +40,16 @@ def decode_glued_rows(
     """Place the cells of `table`'s glued rows (already among its rows, still empty)."""
     states = []
     for row, item, columns in glued:
-        check = (
-            application_check(table, row.key or "", aligner=aligner) if table.key == "applications" else None
-        )
-        decoded = decode_run(item.values, columns, check=check)
+        applications = table.key == "applications"
+        check = application_check(table, row.key or "", aligner=aligner) if applications else None
+        decoded = decode_run(item.values, columns, check=check, quick=row_sum_quick if applications else None)
         states.append(_settle(row, decoded, columns))
     if table.key == "applications":
         _narrow_by_columns(table, states, aligner=aligner)
+        chosen_hold = all(_still_holds(table, s, aligner=aligner) for s in states)
+        if not (chosen_hold and applications_hold(table, aligner=aligner)):
+            _distrust_arithmetic(states)
+        _corroborate(table, states, aligner=aligner)
     found = (
         glued_problem(s.row, columns=s.columns, certain=s.row.cells, table=table.key, source=source)
         for s in states
@@ -57,7 +61,7 @@ def _settle(row: TableRow, decoded: Decoded, columns: tuple[str, ...]) -> _Glued
     row.cells = decoded.cells
     row.decoding = decoded.decoding
     row.printed = list(decoded.readings[0]) if len(decoded.readings) == 1 else []
-    return _Glued(row, columns, list(decoded.readings))
+    return _Glued(row, columns, list(decoded.readings), decoded.by_digits)
 
 
 def _narrow_by_columns(table: Table, states: Sequence[_Glued], *, aligner: LabelAligner) -> None:
@@ -72,6 +76,51 @@ def _narrow_by_columns(table: Table, states: Sequence[_Glued], *, aligner: Label
                 changed = True
         if not changed:
             return
+
+
+def _still_holds(table: Table, state: _Glued, *, aligner: LabelAligner) -> bool:
+    """A row the arithmetic chose still satisfies it against the table as finally read."""
+    decoding = state.row.decoding
+    if decoding is None or decoding.method != "arithmetic" or len(state.readings) != 1:
+        return True
+    return application_check(table, state.row.key or "", aligner=aligner)(state.readings[0])
+
+
+def _corroborate(table: Table, states: Sequence[_Glued], *, aligner: LabelAligner) -> None:
+    """A row's own total cannot choose its split alone: a row printed with a wrong total may have another
+    split that adds up. So every cell the splits disagree on must also be confirmed by its column's
+    identity with every term read (outcome rows = （七）总计, or 新收 + 上年结转 = 总计 + 结转下年度);
+    a row that cannot be confirmed keeps only the cells all its splits give alike."""
+    for state in states:
+        decoding = state.row.decoding
+        if decoding is None or decoding.method != "arithmetic":
+            continue
+        unsure = [c for c in state.columns if c not in state.by_digits]
+        if not all(column_confirms(table, state.row.key or "", c, aligner=aligner) for c in unsure):
+            _demote(state, why="no column identity with every term read confirms the split")
+
+
+def _distrust_arithmetic(states: Sequence[_Glued]) -> None:
+    """The table breaks its own arithmetic somewhere, so the arithmetic cannot choose among a row's splits:
+    a row chosen that way keeps only the cells every split of its digits gives alike."""
+    for state in states:
+        decoding = state.row.decoding
+        if decoding is not None and decoding.method in ("arithmetic", "ambiguous"):
+            _demote(
+                state, why="the table's own arithmetic fails elsewhere, so it cannot choose among the splits"
+            )
+
+
+def _demote(state: _Glued, *, why: str) -> None:
+    decoding = state.row.decoding
+    if decoding is None:
+        return
+    state.row.cells = dict(state.by_digits)
+    state.row.printed = []
+    state.readings = []
+    state.row.decoding = decoding.model_copy(
+        update={"method": "ambiguous", "reasoning": f"{decoding.reasoning}; but {why}"}
+    )
 
 
 def _narrowed(state: _Glued, keep: list[tuple[Cell, ...]]) -> None:
@@ -101,9 +150,14 @@ def glued_problem(
     shown = "; ".join(",".join(r) for r in readings[:6]) + (" …" if len(readings) > 6 else "")
     if decoding.method == "ambiguous":
         code = ErrorCode.CELLS_GLUED_AMBIGUOUS
+        why = (
+            "that satisfy the arithmetic"
+            if len(decoding.consistent) < len(decoding.readings)
+            else "and no identity of the template decides among them"
+        )
         message = (
-            f"{row.label}: glued digits {decoding.printed!r} have {len(readings)} readings that satisfy the "
-            f"arithmetic ({shown}); not placed: {', '.join(unsure)}"
+            f"{row.label}: glued digits {decoding.printed!r} have {len(readings)} readings {why} ({shown}); "
+            f"not placed: {', '.join(unsure)}"
         )
     else:
         code = ErrorCode.CELLS_GLUED_UNREADABLE

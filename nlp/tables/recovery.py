@@ -194,9 +194,11 @@ def _skip_space(text: str, pos: int) -> int:
 
 
 def _unknown_header_end(text: str, pos: int, vocab: _Vocabulary) -> int | None:
-    """Where the next known header word starts, when only a few characters of no row stand before it."""
-    for end in range(pos + 2, min(len(text), pos + _MAX_UNKNOWN_HEADER) + 1):
-        if any(text.startswith(w, end) for w in vocab.headers):
+    """Where the next header word, heading or table start begins, when only a few characters of no row
+    stand before it (本年废纸件数, or the 元 of an amount printed 1912762137元)."""
+    for end in range(pos + 1, min(len(text), pos + _MAX_UNKNOWN_HEADER) + 1):
+        known = any(text.startswith(w, end) for w in vocab.headers) or vocab.starts.match(text, end)
+        if known or heading_prefix(text[end:]) is not None:
             junk = text[pos:end]
             return None if _ENUMERATOR.search(junk) or _PROSE_MARK.search(junk) else end
     return None
@@ -257,12 +259,12 @@ def recover_line(line: str) -> list[RecoveredLine] | None:
                 _add_row(out, split.row, piece.run)
                 continue
             in_table = False  # the table has ended: this piece is prose, or the start of the next table
-        start = vocab.starts.search(piece.text)
-        opening = _split_table_text(piece.text[start.start() :], vocab, aligner) if start else None
-        if start is None or opening is None or not opening.table:
+        opened = _table_opening(piece.text, vocab, aligner)
+        if opened is None:
             prose += piece.text + piece.run
             continue
-        _flush(out, prose + piece.text[: start.start()])
+        at, opening = opened
+        _flush(out, prose + piece.text[:at])
         prose = ""
         out.extend(RecoveredLine(text, glued=False) for text in opening.lines)
         _add_row(out, opening.row, piece.run)
@@ -270,6 +272,16 @@ def recover_line(line: str) -> list[RecoveredLine] | None:
     _flush(out, prose)
     rows = sum(r.glued for r in out)
     return out if rows >= _MIN_ROWS else None
+
+
+def _table_opening(text: str, vocab: _Vocabulary, aligner: LabelAligner) -> tuple[int, _Split] | None:
+    """The first place in `text` where a table starts and runs to the piece's end: a prose sentence that
+    quotes a table's note (（本列数据的勾稽关系为…）。) is passed over for the real start after it."""
+    for start in vocab.starts.finditer(text):
+        opening = _split_table_text(text[start.start() :], vocab, aligner)
+        if opening.table:
+            return start.start(), opening
+    return None
 
 
 def _flush(out: list[RecoveredLine], prose: str) -> None:
