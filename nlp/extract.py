@@ -105,6 +105,22 @@ def _with_pages(report: Report, lines: Sequence[SourceLine]) -> Report:
     for table in report.tables.present():
         page_of(table.span)
         for row in table.rows:
-            for cell in [*row.cells.values(), *row.printed]:
+            for cell in [*row.cells.values(), *row.printed, *row.derived.values()]:
                 page_of(cell.span)
+    report.page_starts = _page_starts(lines)
     return report
+
+
+def _page_starts(lines: Sequence[SourceLine]) -> list[int]:
+    """The first line number of each page 1…last (a page with no line starts where the next one does)."""
+    firsts: dict[int, int] = {}
+    for number, line in enumerate(lines, start=1):
+        if line.page is not None:
+            firsts.setdefault(line.page, number)
+    if not firsts:
+        return []
+    last = max(firsts)
+    starts = [len(lines) + 1] * last
+    for page in range(last, 0, -1):
+        starts[page - 1] = firsts.get(page, starts[page] if page < last else len(lines) + 1)
+    return starts

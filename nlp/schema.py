@@ -8,6 +8,7 @@ of docs/template.md; `configs/labels.yaml` maps printed labels onto them.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from decimal import Decimal
 from typing import Literal
 
@@ -299,6 +300,7 @@ class FindingCell(_Model):
     value: int | Decimal | None = None
     raw: str | None = None
     line: int | None = None
+    page: int | None = None  # PDF page of `line`
 
 
 Verdict = Literal["supported", "contradicted", "unverifiable"]
@@ -354,6 +356,15 @@ class Report(_Model):
     tables: Tables = Field(default_factory=Tables)
     alignments: list[Alignment] = Field(default_factory=list)
     problems: list[Problem] = Field(default_factory=list)
+    # PDF: the first line of each page, in order (page n starts at page_starts[n-1]); empty for text formats.
+    # Lets anything found later (a claim, a finding) say which page its line was printed on.
+    page_starts: list[int] = Field(default_factory=list)
+
+    def page_of(self, line: int | None) -> int | None:
+        """The PDF page `line` was printed on (None for text formats)."""
+        if line is None or not self.page_starts:
+            return None
+        return bisect_right(self.page_starts, line) or None
 
     def section(self, key: SectionKey) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)

@@ -47,7 +47,20 @@ def check_report(report: Report, *, previous: Report | None = None, with_claims:
         findings += cross_findings(report, previous)
     claims = verified_claims(report) if with_claims else []
     findings += claim_findings(claims, source=report.source)
+    _with_pages(report, findings, claims)
     return CheckResult(source=report.source, findings=_ordered(findings), claims=claims)
+
+
+def _with_pages(report: Report, findings: Sequence[Finding], claims: Sequence[Claim]) -> None:
+    """On a PDF, every finding and claim says the page its text was printed on."""
+    if not report.page_starts:
+        return
+    spans = [f.span for f in findings] + [c.span for c in claims] + [c.sentence_span for c in claims]
+    for span in spans:
+        if span is not None and span.page is None:
+            span.page = report.page_of(span.line)
+    for cell in [cell for f in findings for cell in f.cells] + [cell for c in claims for cell in c.cells]:
+        cell.page = report.page_of(cell.line)
 
 
 def check_reports(reports: Sequence[Report], *, with_claims: bool = True) -> dict[str, CheckResult]:
