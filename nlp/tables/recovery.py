@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from nlp.align import LabelAligner, get_aligner
 from nlp.config import load_yaml
+from nlp.header import header_end
 from nlp.schema import SourceBlock, SourceDocument, SourceLine
 from nlp.sections import heading_prefix
 
@@ -55,6 +56,7 @@ class _Vocabulary:
     row_suffixes: tuple[str, ...]  # table-2 row labels (no enumerator), longest first
     prose_units: frozenset[str]
     min_chars: int
+    dump_min_chars: int
 
 
 @lru_cache(maxsize=1)
@@ -80,6 +82,7 @@ def _vocabulary() -> _Vocabulary:
         row_suffixes=tuple(sorted(rows, key=len, reverse=True)),
         prose_units=frozenset(recovery["prose_units"]),
         min_chars=int(recovery["min_line_chars"]),
+        dump_min_chars=int(recovery["dump_min_line_chars"]),
     )
 
 
@@ -241,10 +244,12 @@ class RecoveredLine:
     glued: bool
 
 
-def recover_line(line: str) -> list[RecoveredLine] | None:
-    """The line split at its tables' rows, or None when it holds no table to recover."""
+def recover_line(line: str, *, dump: bool = False) -> list[RecoveredLine] | None:
+    """The line split at its tables' rows, or None when it holds no table to recover. In a document known
+    to be a crawler's dump (`dump`), a short line holding one glued row (a table-2 block) counts too."""
     vocab = _vocabulary()
-    if len(line) < vocab.min_chars or not vocab.starts.search(line):
+    shortest = vocab.dump_min_chars if dump else vocab.min_chars
+    if len(line) < shortest or not vocab.starts.search(line):
         return None
     aligner = get_aligner()
     out: list[RecoveredLine] = []
@@ -271,7 +276,7 @@ def recover_line(line: str) -> list[RecoveredLine] | None:
         in_table = True
     _flush(out, prose)
     rows = sum(r.glued for r in out)
-    return out if rows >= _MIN_ROWS else None
+    return out if rows >= (1 if dump else _MIN_ROWS) else None
 
 
 def _table_opening(text: str, vocab: _Vocabulary, aligner: LabelAligner) -> tuple[int, _Split] | None:
@@ -299,13 +304,17 @@ def _add_row(out: list[RecoveredLine], label: str | None, run: str) -> None:
 
 def recover_document(doc: SourceDocument) -> SourceDocument:
     """The document with every one-line body split into its rows (blocks renumbered to match)."""
-    if not any(len(line.text) >= _vocabulary().min_chars for line in doc.lines):
+    texts = [line.text for line in doc.lines]
+    vocab = _vocabulary()
+    one_line = any(len(t) >= vocab.min_chars and vocab.starts.search(t) for t in texts)
+    if not (one_line or header_end(texts) > 0):
         return doc
     lines: list[SourceLine] = []
     new_number: list[int] = []  # old line index → new 1-based number of its first piece
     for line in doc.lines:
         new_number.append(len(lines) + 1)
-        recovered = None if doc.blocks and _in_block(len(new_number), doc.blocks) else recover_line(line.text)
+        in_block = doc.blocks and _in_block(len(new_number), doc.blocks)
+        recovered = None if in_block else recover_line(line.text, dump=True)
         if recovered is None:
             lines.append(line)
             continue
