@@ -7,5 +7,5 @@ PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q .
-.venv/bin/govreport ingest samples/seeds samples/real/hongze_2023.pdf samples/real/huaian_gov_2024.pdf
+.venv/bin/govreport ingest samples/seeds samples/crawler samples/real/hongze_2023.pdf samples/real/huaian_gov_2024.pdf
 exec .venv/bin/govreport serve "$@"

@@ -258,7 +258,9 @@ def recover_line(line: str, *, dump: bool = False) -> list[RecoveredLine] | None
     for piece in split_pieces(line):
         if in_table:
             split = _split_table_text(piece.text, vocab, aligner)
-            unit_follows = bool(piece.run) and piece.after in vocab.prose_units and split.row is None
+            unit_follows = (
+                bool(piece.run) and piece.after in vocab.prose_units and not _is_row(split, aligner)
+            )
             if split.table and not unit_follows:
                 out.extend(RecoveredLine(text, glued=False) for text in split.lines)
                 _add_row(out, split.row, piece.run)
@@ -287,6 +289,12 @@ def _table_opening(text: str, vocab: _Vocabulary, aligner: LabelAligner) -> tupl
         if opening.table:
             return start.start(), opening
     return None
+
+
+def _is_row(split: _Split, aligner: LabelAligner) -> bool:
+    """The piece ends in a label of some table's row: digits then a unit (1912762137元) are its cell,
+    where after any other text they are prose ((二)主动公开政府信息的主要类别2022年…)."""
+    return split.row is not None and aligner.align_row(split.row).key is not None
 
 
 def _flush(out: list[RecoveredLine], prose: str) -> None:
