@@ -216,6 +216,8 @@ class RowDecoding(_Model):
     # digits: the digit count allows one split only; arithmetic: the template's identities leave one;
     # ambiguous: several remain (only the cells they agree on are kept); unreadable: none remains.
     printed: str  # the run as printed
+    chunk_starts: list[int] = Field(default_factory=list)  # offset of each space-separated part of the run
+    line: int | None = None
     reading_count: int = 0  # how many splits fit the digits
     readings: list[list[str]] = Field(default_factory=list)  # those splits (the first 50 when more)
     consistent: list[list[str]] = Field(default_factory=list)  # the splits the arithmetic keeps

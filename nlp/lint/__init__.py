@@ -17,6 +17,7 @@ from nlp.lint.cross_rules import cross_findings, find_previous
 from nlp.lint.structure_rules import structure_findings
 from nlp.lint.table_rules import table_findings
 from nlp.schema import Claim, Finding, Report
+from nlp.tables.years import with_previous_year
 
 __all__ = [
     "SEVERITY_RANK",
@@ -65,10 +66,13 @@ def _with_pages(report: Report, findings: Sequence[Finding], claims: Sequence[Cl
 
 def check_reports(reports: Sequence[Report], *, with_claims: bool = True) -> dict[str, CheckResult]:
     """Results by report sha256; each report is paired with its body's previous year when the batch has it."""
-    return {
-        report.sha256: check_report(report, previous=find_previous(report, reports), with_claims=with_claims)
-        for report in reports
-    }
+    results = {}
+    for report in reports:
+        previous = find_previous(report, reports)
+        if previous is not None:  # last year's 现行有效 may settle this year's glued table-2 rows
+            report = with_previous_year(report, previous)
+        results[report.sha256] = check_report(report, previous=previous, with_claims=with_claims)
+    return results
 
 
 def filter_findings(

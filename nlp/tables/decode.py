@@ -13,13 +13,14 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from nlp.cellvalues import parse_cell
 from nlp.config import load_yaml
 from nlp.schema import Cell, DecodeMethod, RowDecoding, Span
 from nlp.tables.tokens import Token
 
-__all__ = ["Decoded", "agreed_cells", "count_readings", "decode_run", "split_readings"]
+__all__ = ["Decoded", "agreed_cells", "cells_of_reading", "count_readings", "decode_run", "split_readings"]
 
 Check = Callable[[Sequence[Cell]], bool]
 QuickCheck = Callable[[Sequence[str]], bool]
@@ -181,13 +182,14 @@ def decode_run(
     texts = split_readings(_signed_chunks([c.text for c in chunks]), len(columns))
     if not texts:
         why = "too many readings to search" if texts is None else "no split gives every column a cell"
-        decoding = RowDecoding(method="unreadable", printed=printed, reasoning=why)
+        decoding = RowDecoding(method="unreadable", printed=printed, reasoning=why, **_where(chunks))
         return Decoded({}, decoding, ())
     if len(texts) == 1:
         only = tuple(_cells(texts[0], chunks))
         decoding = RowDecoding(
             method="digits",
             printed=printed,
+            **_where(chunks),
             reading_count=1,
             readings=[list(texts[0])],
             consistent=[list(texts[0])],
@@ -196,6 +198,18 @@ def decode_run(
         cells = dict(zip(columns, only, strict=True))
         return Decoded(cells, decoding, (only,), by_digits=cells)
     return _by_arithmetic(texts, chunks, columns, printed=printed, check=check, quick=quick)
+
+
+def _where(chunks: Sequence[_Chunk]) -> dict[str, Any]:
+    return {"chunk_starts": [c.start for c in chunks], "line": chunks[0].line if chunks else None}
+
+
+def cells_of_reading(reading: Sequence[str], decoding: RowDecoding) -> list[Cell]:
+    """The cells of one of a decoded row's readings, pointing at their digits (from the decoding alone)."""
+    parts = decoding.printed.split(" ")
+    line = decoding.line or 0
+    chunks = [_Chunk(text, start, line) for text, start in zip(parts, decoding.chunk_starts, strict=True)]
+    return [Cell.model_validate(c.model_dump()) for c in _cells(reading, chunks)]
 
 
 def _digit_count(printed: str) -> int:
@@ -228,6 +242,7 @@ def _by_arithmetic(
     decoding = RowDecoding(
         method=method,
         printed=printed,
+        **_where(chunks),
         reading_count=len(texts),
         readings=[list(t) for t in texts[:_SHOWN_READINGS]],
         consistent=[list(candidates[i]) for i in keep],
