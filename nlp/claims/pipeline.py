@@ -21,11 +21,14 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry
+from thinc.types import Ints2d
 
 from nlp.claims.numerals import NUMBER_PATTERN, parse_number
 from nlp.config import load_yaml
@@ -235,9 +238,16 @@ def make_sentencizer(nlp: Language, name: str, punct_chars: list[str]) -> Callab
     ends = frozenset(punct_chars)
 
     def sentencize(doc: Doc) -> Doc:
+        # All starts written in one array: setting token.is_sent_start one token at a time makes spaCy
+        # re-derive the sentence bounds each time, which is quadratic in the text.
+        if not len(doc):
+            return doc
+        flags = numpy.empty((len(doc), 1), dtype="int64")
+        previous = ""
         for i, token in enumerate(doc):
-            previous = doc[i - 1].text if i else ""
-            token.is_sent_start = i == 0 or (bool(previous) and previous[-1] in ends)
+            flags[i, 0] = 1 if i == 0 or previous[-1:] in ends else -1
+            previous = token.text
+        doc.from_array([SENT_START], cast(Ints2d, flags.astype("uint64")))
         return doc
 
     return sentencize
