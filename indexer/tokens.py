@@ -11,12 +11,11 @@ document always meet in the same form. Pure functions; jieba loads its dictionar
 from __future__ import annotations
 
 import html
-import logging
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-import jieba
+from nlp.segment import words as segmented
 
 __all__ = [
     "char_tokens",
@@ -57,21 +56,13 @@ def chars_field(text: str) -> str:
     return " ".join(char_tokens(text))
 
 
-@lru_cache(maxsize=1)
-def _tokenizer() -> jieba.Tokenizer:
-    logging.getLogger("jieba").setLevel(logging.WARNING)  # it logs its dictionary load at INFO
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
-
-
 def _clean_word(word: str) -> str:
     return "".join(_normalise_char(c) for c in word)
 
 
 def word_tokens(text: str) -> list[str]:
     """jieba's precise-mode words, normalised; punctuation and spaces dropped."""
-    words = (_clean_word(w) for w in _tokenizer().cut(text, HMM=True))
+    words = (_clean_word(w) for w in segmented(text))
     return [w for w in words if w]
 
 

@@ -10,24 +10,22 @@ that 其他 does not match every label that contains 其他). Short labels that 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 
-import jieba
 from rapidfuzz import fuzz, process
 
 from nlp.config import load_yaml
 from nlp.errors import ErrorCode, GovReportError
 from nlp.normalize import normalize_label, split_enumerator
 from nlp.schema import Alignment, AlignMethod, Candidate, TableKey
+from nlp.segment import words
 
 __all__ = ["TABLE_KEYS", "Block", "LabelAligner", "RowSpec", "get_aligner"]
 
 TABLE_KEYS: tuple[TableKey, ...] = ("active_disclosure", "applications", "review_litigation")
-jieba.setLogLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
@@ -64,7 +62,7 @@ class _Form:
 
 @lru_cache(maxsize=8192)
 def _tokens(norm: str) -> str:
-    return " ".join(t for t in jieba.lcut(norm) if t.strip())
+    return " ".join(t for t in words(norm) if t.strip())
 
 
 def _require(config: Mapping[str, Any], name: str) -> Any:

@@ -97,3 +97,20 @@ def test_layering_nlp_has_no_import_cycle() -> None:
     nlp = {name: {m for m in GRAPH[name] if m in ours and m != name} for name in ours}
     cycles = [c for name in sorted(nlp) if (c := _cycle_from(name, nlp, [name]))]
     assert not cycles, f"nlp imports in a circle: {' -> '.join(cycles[0])}"
+
+
+def test_layering_one_jieba_dictionary_per_process() -> None:
+    """Alignment, the claims pipeline and the indexer segment with jieba's one default tokenizer."""
+    import gc
+
+    import jieba
+
+    from indexer.tokens import words_field
+    from nlp.align import get_aligner
+    from nlp.claims import get_nlp
+
+    get_aligner()
+    words_field("行政复议决定书")
+    get_nlp()("全年共收到政府信息公开申请9件。")
+    loaded = [o for o in gc.get_objects() if isinstance(o, jieba.Tokenizer) and o.initialized]
+    assert loaded == [jieba.dt]
