@@ -24,7 +24,6 @@ from nlp.readers.common import (
     DocumentBuilder,
     clean_cell_text,
     grid_from_cells,
-    is_numeric_text,
     join_fragments,
 )
 from nlp.readers.html import html_table_grid
@@ -103,17 +102,6 @@ def _cell_text(cell: str) -> str:
     return clean_cell_text(markdown_plain(piece) for piece in _BR.split(cell))
 
 
-def _without_leading_blanks(cells: list[str]) -> list[str]:
-    """The row from its first non-blank cell on (a blank row stays whole).
-
-    A leading blank cell is the rest of a group label printed in an earlier row (三、本年度办理结果,
-    （三）不予公开). Kept, the table path reads it as one more cell of the row above: a row short of a
-    value (a converter dropped the blank 法律服务机构 column) would then look complete, its values one
-    column to the left of where they belong. Dropped, the short row stays short and is reported."""
-    first = next((i for i, text in enumerate(cells) if text), None)
-    return cells if first is None else cells[first:]
-
-
 def _is_pipe_row(line: str) -> bool:
     return line.strip().startswith("|") or len(_UNESCAPED_PIPE.findall(line)) >= 2
 
@@ -169,20 +157,7 @@ def _add_pipe_table(builder: DocumentBuilder, lines: Sequence[str], start: int, 
     rows = [(i + 1, markdown_cells(lines[i])) for i in range(start, end) if i + 1 != rule_line]
     if not any(rows[0][1]):
         rows = rows[1:]
-    cursor = start + 1  # the next file line to hand over
-    grid_rows: list[Row] = []
-    above: list[str] = []
-    for number, cells in rows:
-        if _is_unlabelled_values(cells) and not _label_only(above):
-            cursor = _add_grid_rows(builder, grid_rows, cursor=cursor, rule_line=rule_line)
-            grid_rows = []
-            cursor = _pad(builder, cursor, number)
-            builder.add_paragraph(" ".join(c for c in cells if c), source_line=number)
-            cursor += 1
-        else:
-            grid_rows.append((number, _without_leading_blanks(cells)))
-        above = cells
-    cursor = _add_grid_rows(builder, grid_rows, cursor=cursor, rule_line=rule_line)
+    cursor = _add_grid_rows(builder, rows, cursor=start + 1, rule_line=rule_line)
     _pad(builder, cursor, end + 1)
 
 
@@ -215,26 +190,6 @@ def _renumber(builder: DocumentBuilder, first: int, numbers: Sequence[int]) -> N
     builder.lines[first:] = out
     block = builder.blocks[-1]
     builder.blocks[-1] = block.model_copy(update={"last_line": first + len(out)})
-
-
-def _is_unlabelled_values(cells: Sequence[str]) -> bool:
-    """A row of values whose label cell is blank and which has no label anywhere. markitdown pushes
-    row labels out of the table, before or after their numbers. Under a row holding a label alone
-    the values complete that row (they stay in the grid); otherwise, as a grid row, they would be
-    read as a further row of the label above, so they are handed over as a plain line of values,
-    which the table path reads as PDF text (whose values may be printed above their label)."""
-    filled = [c for c in cells if c]
-    return bool(cells) and not cells[0] and bool(filled) and all(_is_values(c) for c in filled)
-
-
-def _label_only(cells: Sequence[str]) -> bool:
-    """A row with a label and no value: the values on the next row of the table complete it."""
-    filled = [c for c in cells if c]
-    return bool(filled) and not any(_is_values(c) for c in filled)
-
-
-def _is_values(text: str) -> bool:
-    return all(is_numeric_text(part) for part in text.split())
 
 
 # --- HTML tables (MinerU) -------------------------------------------------------------------------

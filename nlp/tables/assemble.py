@@ -62,6 +62,14 @@ def _meaningful(text: str) -> bool:
     return len(norm) > 1 and any(ch.isalnum() for ch in norm)
 
 
+def _stub(token: Token) -> bool:
+    """An enumerator and one character in a grid cell (（七）总 of |（七）总|计|): the start of a label cut
+    over two cells when the next cell of its row holds the rest; alone, a stray piece of a group label."""
+    return (
+        not token.plain and split_enumerator(token.text)[0] is not None and bool(normalize_label(token.text))
+    )
+
+
 class _Assembler:
     def __init__(self, aligner: LabelAligner, tokens: Sequence[Token]) -> None:
         self.a = aligner
@@ -76,7 +84,10 @@ class _Assembler:
         self.block: str | None = None
         self.line_mode: tuple[int, bool] | None = None  # (line, its values were printed above their label)
         self.value_rows = {t.row for t in tokens if t.kind == "value"}
+        self.label_rows = {t.row for t in tokens if t.kind == "label" and _meaningful(t.text)}
         self.blank_review_rows = _blank_rows(tokens, width=len(aligner.review_columns()))
+        self.review_chars = _review_header_chars(aligner)
+        self.stub: Token | None = None  # a label start waiting for the rest of its row's label
 
     # --- driving -------------------------------------------------------------------------------
 
@@ -87,17 +98,24 @@ class _Assembler:
         return self.tables
 
     def feed(self, token: Token, index: int) -> None:
+        stub, self.stub = self.stub, None
+        if stub is not None and token.kind == "label" and token.row == stub.row:
+            self.on_label(stub, index)
+        elif stub is not None and token.kind == "empty" and token.row == stub.row:
+            self.stub = stub  # blank cells between the two pieces
         if token.kind == "break":
             self.finish_table()
         elif token.kind == "empty":
-            if self.parts:
+            if self.parts and self.in_open_row(token):
                 self.values.append(token)
             elif self.current and self.current.key == "review_litigation" and self.in_number_row(token):
                 self.current.numbers.append(token)  # a blank cell of table 4's row of numbers
         elif token.kind == "value":
             self.on_value(token)
-        elif _meaningful(token.text):
+        elif _meaningful(token.text) or self.continues_cell_label(token):
             self.on_label(token, index)
+        elif token.kind == "label" and _stub(token):
+            self.stub = token
 
     def on_value(self, token: Token) -> None:
         table = self.current
@@ -111,6 +129,12 @@ class _Assembler:
         else:
             self.pending.append(token)
 
+    def in_open_row(self, token: Token) -> bool:
+        """Whether a cell belongs to the row being read: a plain line's, or one of a grid row the row
+        already holds a label or value of. A grid row's leading blank cells (the rest of a label printed
+        in an earlier row: 三、本年度办理结果 spanning its rows) are no cell of the row above."""
+        return token.plain or any(t.row == token.row for t in (*self.parts, *self.values))
+
     def in_number_row(self, token: Token) -> bool:
         """Table 4's row of numbers: a grid row holding values, or (a blank form) one of exactly as many
         empty cells as the table has columns."""
@@ -121,15 +145,19 @@ class _Assembler:
 
     def printed_above(self, token: Token) -> bool:
         """PDF text prints a tall cell's values above its label: a plain line of values that follows a
-        row already holding values, or a group label alone, belongs to the next label, not this row."""
-        if not token.plain:
+        row already holding values, or a group label alone, belongs to the next label, not this row. A
+        grid row of values with no label in it is read the same way (a converter pushed the row's label
+        out of the table, before or after its numbers); under a row holding a label alone, it completes
+        that row."""
+        if not token.plain and token.row in self.label_rows:
             return False
         if self.line_mode is not None and self.line_mode[0] == token.line:
             return self.line_mode[1]
         on_label_line = any(p.line == token.line for p in self.parts)
         has_item = any(self.a.part_kind(p.text) is None for p in self.parts)
-        above = not on_label_line and (bool(self.values) or not has_item)
-        if above and self.values:
+        has_values = any(v.kind == "value" for v in self.values)
+        above = not on_label_line and (has_values or not has_item)
+        if above and has_values:
             self.finish_row()
         self.line_mode = (token.line, above)
         return above
@@ -165,6 +193,13 @@ class _Assembler:
 
     def header(self, token: Token) -> bool:
         current = self.current.key if self.current else None
+        if self.in_review_header(token):
+            assert self.current is not None
+            self.finish_row()
+            self.current.touch(token)
+            self.current.headers.append(token)
+            self.header_phase = True
+            return True
         table = self.a.header_table(token.text, table=current)
         if table is None:
             return False
@@ -187,9 +222,22 @@ class _Assembler:
         self.header_phase = True
         return True
 
+    def in_review_header(self, token: Token) -> bool:
+        """A piece of table 4's header words before its numbers (结果结果, 尚未审, 议后起, 总 计): a
+        converter cut the header across cells and rows, so its pieces match no header word; made only of
+        their characters, it is header text, never a row label (nor another table's 其他, 总计)."""
+        if self.current is None or self.current.key != "review_litigation" or self.current.numbers:
+            return False
+        norm = normalize_label(token.text)
+        return bool(norm) and set(norm) <= self.review_chars
+
     def on_row_label(self, token: Token, index: int) -> None:
         kind = self.a.part_kind(token.text)
-        if self.continues_label(token, index, kind):
+        if (
+            self.continues_label(token, index, kind)
+            or self.continues_cell_label(token)
+            or self.continues_label_row(token, kind)
+        ):
             self.parts.append(token)
             return
         if self.values:
@@ -211,6 +259,31 @@ class _Assembler:
         if split_enumerator(token.text)[0] is not None:
             return False
         return self.a.align_row(token.text, table=self.current.key, group=self.group).key is None
+
+    def continues_cell_label(self, token: Token) -> bool:
+        """A label cut over two cells of one grid row, blank cells between (4.无正当理由大量反复 |  | 申请):
+        the row has no value yet, so the second piece is more of its label, not a row of its own."""
+        return (
+            not token.plain
+            and bool(self.parts)
+            and self.parts[-1].row == token.row
+            and not any(v.kind == "value" for v in self.values)
+        )
+
+    def continues_label_row(self, token: Token, kind: tuple[str, str] | None) -> bool:
+        """A row label cut over two grid rows, the first holding no value (|1、申请人无正当理由逾期不补||…|
+        then |正、行政机关不再处理其政府信息公开申请|67|3|…|): neither piece names a row alone, and the
+        second does not start with an enumerator, so it is the rest of the first, whose numbers follow."""
+        if token.plain or kind is not None or not self.parts or self.current is None:
+            return False
+        last = self.parts[-1]
+        if last.plain or last.row == token.row or any(v.kind == "value" for v in self.values):
+            return False
+        if split_enumerator(token.text)[0] is not None or self.a.part_kind(last.text) is not None:
+            return False
+        table, group = self.current.key, self.group
+        alone = (self.a.align_row(t.text, table=table, group=group).key for t in (last, token))
+        return not any(alone)
 
     def place_label(self, token: Token, kind: tuple[str, str] | None) -> bool:
         """Make sure the right table is current for this row label; False when it belongs to none."""
@@ -305,6 +378,15 @@ class _Assembler:
         self.group = None
         self.block = None
         self.header_phase = False
+
+
+def _review_header_chars(aligner: LabelAligner) -> frozenset[str]:
+    """The characters of table 4's header words: its header labels, group labels and column labels."""
+    spec = aligner.tables.get("review_litigation", {})
+    words = [*spec.get("header_labels", ()), *(g.get("label", "") for g in spec.get("groups", {}).values())]
+    for column in spec.get("column_labels", {}).values():
+        words.extend([column] if isinstance(column, str) else [column["label"], *column.get("variants", ())])
+    return frozenset("".join(normalize_label(w) for w in words))
 
 
 def _blank_rows(tokens: Sequence[Token], *, width: int) -> set[int]:

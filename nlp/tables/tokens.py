@@ -23,6 +23,8 @@ __all__ = ["Token", "TokenKind", "tokenize"]
 TokenKind = Literal["label", "value", "empty", "break"]
 
 _PAGE_NUMBER = re.compile(r"^\s*[-—－]?\s*\d{1,3}\s*[-—－]?\s*$|^\s*第\s*\d+\s*页")
+# A page footer a converter printed as a table row (|  |  | - 3 | - |): its cells joined read `- 3 -`.
+_GRID_PAGE_NUMBER = re.compile(r"^[-—－−–]\s*\d{1,3}\s*[-—－−–]$|^第\s*\d+\s*页")
 _SENTENCE_END = re.compile(r"[。；;！？]")
 # A stray character of vertically printed text before a real label: "三 2.其他…", "办 （三）不予公开".
 _STRAY_PREFIX = re.compile(r"^[\u4e00-\u9fff、]\s+(?=[(（\d１-９])")
@@ -113,6 +115,8 @@ def tokenize(
             row += 1  # a blank line ends a grid row of the one-cell-per-line layout
             continue
         if "\t" in text or number in in_block:
+            if number not in glued and _GRID_PAGE_NUMBER.match(" ".join(text.split())):
+                continue
             row = _tab_line(tokens, text, line=number, start=start, row=row, grid=number in in_block)
             continue
         if number not in glued and _PAGE_NUMBER.match(text):

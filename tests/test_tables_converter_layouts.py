@@ -1,0 +1,139 @@
+"""Table layouts PDF/DOCX converters print (nlp/tables, read from grid rows of any reader): labels
+detached from their numbers, blank cells that belong to no row, page footers inside a table."""
+
+from __future__ import annotations
+
+from nlp.schema import Problem, TableKey
+from nlp.tables import TablesResult, parse_tables
+
+APPLICANTS = [
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_service",
+    "other_org",
+    "total",
+]
+
+
+def _row(result: TablesResult, table: TableKey, key: str) -> dict[str, object]:
+    found = result.tables.get(table)
+    row = found.row(key) if found else None
+    return {} if row is None else {k: c.value for k, c in row.cells.items()}
+
+
+def _problems(result: TablesResult, code: str) -> list[Problem]:
+    return [p for p in result.problems if p.code == code]
+
+
+def test_tables_grid_values_row_without_label_belongs_to_the_label_after_it() -> None:
+    """markitdown pushes a row's label out of the table, after its numbers: a grid row of values with
+    no label, after a row that already has its values, is the next label's (as PDF text prints it)."""
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量\t21\t0\t0\t0\t0\t0\t21",
+        "\t0\t0\t0\t0\t0\t0\t0",
+        "二、上年结转政府信息公开申请数量",
+        "\t4\t0\t0\t0\t0\t0\t4",
+        "（一）予以公开",
+    ]
+    result = parse_tables(lines)
+    assert _row(result, "applications", "new_received")["total"] == 21
+    assert list(_row(result, "applications", "carried_over").values()) == [0] * 7
+    assert _row(result, "applications", "granted")["total"] == 4
+    assert not _problems(result, "row_too_many_cells")
+
+
+def test_tables_grid_values_row_under_label_only_row_completes_it() -> None:
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量\t\t\t\t\t\t\t",
+        "\t3\t0\t0\t0\t0\t0\t3",
+    ]
+    result = parse_tables(lines)
+    assert list(_row(result, "applications", "new_received").values()) == [3, 0, 0, 0, 0, 0, 3]
+
+
+def test_tables_leading_blank_cell_is_no_cell_of_the_row_above() -> None:
+    """A blank first cell (the rest of a group label printed in an earlier row) does not complete a
+    row short of a value: the short row stays short and is reported, never shifted."""
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "（二）部分公开\t31\t8\t1\t0\t2\t42",
+        "\t1.属于国家秘密\t0\t0\t0\t0\t0\t0\t0",
+    ]
+    result = parse_tables(lines)
+    assert _row(result, "applications", "partially_granted") == {}
+    assert [p.row for p in _problems(result, "row_too_few_cells")] == ["partially_granted"]
+    assert list(_row(result, "applications", "denied_state_secret")) == APPLICANTS
+
+
+def test_tables_page_footer_printed_as_grid_row_is_dropped() -> None:
+    """markitdown prints a page's `- 3 -` as a table row (|  |  | - 3 | - |): never a row's values."""
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "\t\t\t- 3\t-",
+        "\t1\t0\t0\t0\t0\t0\t1",
+        "1.信访举报投诉类申请",
+    ]
+    result = parse_tables(lines)
+    assert list(_row(result, "applications", "rejected_petition").values()) == [1, 0, 0, 0, 0, 0, 1]
+    assert not _problems(result, "row_too_many_cells")
+
+
+def test_tables_label_cut_over_cells_of_one_row() -> None:
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "\t\t4.无正当理由大量反复\t\t申请\t0\t0\t0\t0\t0\t0\t0",
+        "（六）其他处理\t1\t0\t0\t0\t0\t0\t1",
+        "（七）总\t计\t1\t0\t0\t0\t0\t0\t1",
+    ]
+    result = parse_tables(lines)
+    assert list(_row(result, "applications", "rejected_mass_repeat").values()) == [0] * 7
+    assert list(_row(result, "applications", "handled_total").values()) == [1, 0, 0, 0, 0, 0, 1]
+    assert not _problems(result, "label_unmatched")
+
+
+def test_tables_label_only_row_then_the_rest_of_the_label_with_numbers() -> None:
+    """pymupdf4llm cuts a long label over two rows, the numbers on the second: one row."""
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "1、申请人无正当理由逾期不补\t\t\t\t\t\t\t",
+        "正、行政机关不再处理其政府信息公开申请\t67\t3\t0\t0\t1\t0\t71",
+        "2、申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请\t6\t0\t0\t0\t0\t0\t6",
+    ]
+    result = parse_tables(lines)
+    assert list(_row(result, "applications", "other_overdue_correction").values()) == [67, 3, 0, 0, 1, 0, 71]
+    assert not _problems(result, "label_unmatched")
+
+
+def test_tables_a_row_cut_after_its_enumerator_is_not_joined_to_a_numbered_label() -> None:
+    """The rest of a cut label never starts with an enumerator: a label-only row stays a row of its own."""
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量\t\t\t\t\t\t\t",
+        "二、上年结转政府信息公开申请数量\t\t\t\t\t\t\t",
+    ]
+    result = parse_tables(lines)
+    assert list(_row(result, "applications", "new_received").values()) == [None] * 7
+    assert list(_row(result, "applications", "carried_over").values()) == [None] * 7
+
+
+def test_tables_review_header_cut_across_cells_is_header_not_rows() -> None:
+    """Table 4's header words cut across cells and rows (结果结果, 尚未审, 议后起, 其他) are header text:
+    not row labels, and 其他 / 总计 do not switch to table 3; the row of numbers after them is table 4's."""
+    lines = [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复\t议\t\t\t\t行政诉\t讼",
+        "结果结果\t其他\t尚未\t\t\t未经复\t议直接起\t诉\t复议后\t起诉",
+        "总 计",
+        "维持纠正\t结果\t审结\t结果\t结果其他\t尚未\t\t尚未审\t结",
+        "72\t64\t178\t37\t351\t13\t4\t8\t1\t26\t12\t1\t1\t6\t20",
+        "五、存在的主要问题及改进情况",
+    ]
+    result = parse_tables(lines)
+    review = result.tables.get("review_litigation")
+    assert review is not None and result.tables.get("applications") is None
+    assert [review.value("review", c) for c in ("upheld", "total")] == [72, 351]
+    assert review.value("suit_after_review", "total") == 20
