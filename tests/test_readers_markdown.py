@@ -28,6 +28,7 @@ FULLY_EXTRACTED = [
     "template_2021_filled.marker_style.md",
     "template_2021_filled.markitdown.md",
     "template_2021_filled.mineru_style.md",
+    "template_2021_filled.pymupdf4llm.md",
 ]
 
 

@@ -137,3 +137,55 @@ def test_tables_review_header_cut_across_cells_is_header_not_rows() -> None:
     assert review is not None and result.tables.get("applications") is None
     assert [review.value("review", c) for c in ("upheld", "total")] == [72, 351]
     assert review.value("suit_after_review", "total") == 20
+
+
+# Table 3 cut by a page break, the blank 法律服务机构 column dropped from the second part (pymupdf4llm on
+# LibreOffice's PDF): six numbers for seven columns in every row after the cut.
+FIRST_PART = [
+    "三、收到和处理政府信息公开申请情况",
+    "一、本年新收政府信息公开申请数量\t10\t2\t0\t1\t\t3\t16",
+    "二、上年结转政府信息公开申请数量\t1\t0\t0\t0\t\t1\t2",
+    "三、本（一）予以公开\t5\t1\t0\t1\t\t2\t9",
+]
+SECOND_PART = [
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t2\t0\t0\t0\t1\t3",
+    "（四）无法提供\t1.本机关不掌握相关政府信息\t3\t1\t0\t0\t1\t5",
+    "（七）总计\t10\t2\t0\t1\t4\t17",
+    "四、结转下年度继续办理\t1\t0\t0\t0\t0\t1",
+]
+
+
+def test_tables_dropped_blank_column_placed_when_the_table_pins_it() -> None:
+    """The column blank in every complete row is the dropped one, confirmed by the identities that link
+    both parts (新收 + 上年结转 = 总计 + 结转下年度, outcome rows sum to （七）总计)."""
+    result = parse_tables(FIRST_PART + SECOND_PART)
+    assert _row(result, "applications", "granted")["total"] == 9  # 三、本 fused before （一）予以公开
+    assert _row(result, "applications", "handled_total") == dict(
+        zip(APPLICANTS, [10, 2, 0, 1, None, 4, 17], strict=True)
+    )
+    placed = _problems(result, "row_too_few_cells")
+    assert len(placed) == 4 and all(p.detail["dropped_blank_column"] == "legal_service" for p in placed)
+
+
+def test_tables_dropped_column_not_placed_when_two_columns_are_blank_throughout() -> None:
+    first = [
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量\t10\t2\t\t1\t\t3\t16",
+        "二、上年结转政府信息公开申请数量\t1\t0\t\t0\t\t1\t2",
+        "三、本（一）予以公开\t5\t1\t\t1\t\t2\t9",
+    ]
+    result = parse_tables(first + SECOND_PART)
+    assert _row(result, "applications", "handled_total") == {}
+    assert all("no cell was placed" in p.message for p in _problems(result, "row_too_few_cells"))
+
+
+def test_tables_dropped_column_not_placed_when_the_identities_do_not_hold() -> None:
+    second = [*SECOND_PART[:-1], "四、结转下年度继续办理\t2\t0\t0\t0\t0\t2"]  # 10 + 1 != 10 + 2
+    result = parse_tables(FIRST_PART + second)
+    assert _row(result, "applications", "handled_total") == {}
+    assert _row(result, "applications", "carried_forward") == {}
+
+
+def test_tables_dropped_column_not_placed_with_one_complete_row() -> None:
+    result = parse_tables(FIRST_PART[:2] + SECOND_PART)
+    assert _row(result, "applications", "handled_total") == {}

@@ -8,6 +8,7 @@ ends at prose, at another table's start, or (table 4) at the first label after i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -54,6 +55,10 @@ class RawTable:
             self.first = token
         if self.last is None or token.end >= self.last.end:
             self.last = token
+
+
+# A row's own enumerator after a few characters of another label fused before it (三、本（一）予以公开).
+_INNER_ENUMERATOR = re.compile(r"(?<=\S)[(（][一二三四五六七八九十]{1,3}[)）]")
 
 
 def _meaningful(text: str) -> bool:
@@ -367,6 +372,11 @@ class _Assembler:
             alt = self.a.align_row(joined, table=table, group=self.group, line=line)
             if alt.score > best.score:
                 best = alt.model_copy(update={"raw_label": joined})
+        inner = _INNER_ENUMERATOR.search(items[-1].text)
+        if best.key is None and inner:  # 三、本（一）予以公开: a parent's piece fused before the row label
+            alt = self.a.align_row(items[-1].text[inner.start() :], table=table, group=self.group, line=line)
+            if alt.key is not None:
+                best = alt.model_copy(update={"raw_label": items[-1].text})
         return best
 
     def finish_table(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from nlp.align import TABLE_KEYS, LabelAligner, get_aligner
 from nlp.errors import ErrorCode, problem
@@ -157,6 +158,9 @@ def _build(
             deferred.append((row, item, columns))
     table = Table(key=raw.key, format=fmt, span=_span(raw), rows=rows)
     problems.extend(decode_glued_rows(table, glued, aligner=aligner, source=source))
+    if raw.key == "applications":
+        deferred, placed = _place_dropped_blank_column(table, deferred, aligner=aligner, source=source)
+        problems.extend(placed)
     for row, item, columns in deferred:  # after the others: their arithmetic needs the whole table
         check = (
             application_check(table, row.key or "", aligner=aligner) if raw.key == "applications" else None
@@ -170,6 +174,101 @@ def _build(
     problems.extend(_orphans(raw, source=source))
     problems.extend(_missing(table, raw, fmt=fmt, aligner=aligner, source=source))
     return table, problems
+
+
+Deferred = list[tuple[TableRow, RawRow, tuple[str, ...]]]
+
+
+def _place_dropped_blank_column(
+    table: Table, deferred: Deferred, *, aligner: LabelAligner, source: str | None
+) -> tuple[Deferred, list[Problem]]:
+    """Table 3 rows printing one number too few because a converter dropped a column that is blank in
+    that part of the table (pymupdf4llm drops the blank 法律服务机构 column from a table's continuation
+    on the next page). Their numbers are placed only when the table itself says which column is gone:
+    exactly one column is blank in every complete row (at least two), and with a blank cell put there
+    every row still sums to its 总计 and, for every other column, a column identity linking complete and
+    short rows has every term read and holds. Anything less and the rows stay unplaced, as before."""
+    columns = aligner.application_columns()
+    short = [
+        entry
+        for entry in deferred
+        if entry[0].key
+        and len(entry[0].printed) == len(columns) - 1
+        and all(c.kind == "number" for c in entry[0].printed)
+    ]
+    full = [row for row in table.rows if len(row.cells) == len(columns)]
+    if not short or len(full) < 2:
+        return deferred, []
+    blank = [c for c in columns if all(row.cells[c].kind == "blank" for row in full)]
+    if len(blank) != 1:
+        return deferred, []
+    column, at = blank[0], columns.index(blank[0])
+    for row, _, _ in short:
+        cells = list(row.printed)
+        cells.insert(at, Cell(raw="", value=None, kind="blank", line=row.line))
+        row.cells = dict(zip(columns, cells, strict=True))
+    shorts = {row.key for row, _, _ in short}
+    if not _dropped_column_holds(table, column=column, shorts=shorts, aligner=aligner):
+        for row, _, _ in short:
+            row.cells = {}
+        return deferred, []
+    found = []
+    for row, item, _ in short:
+        raws = [c.raw for c in row.printed]
+        found.append(
+            problem(
+                ErrorCode.ROW_TOO_FEW_CELLS,
+                f"{row.label}: {len(raws)} value cells {raws} for {len(columns)} columns; the missing one is "
+                f"{column}, blank in every complete row of the table, and the row and column identities hold "
+                f"with it blank, so the cells are placed with {column} blank",
+                source=source,
+                line=row.line,
+                table=item.table,
+                row=row.key,
+                detail={"printed": raws, "columns": list(columns), "dropped_blank_column": column},
+            )
+        )
+    return [entry for entry in deferred if entry[0].key not in shorts], found
+
+
+def _dropped_column_holds(
+    table: Table, *, column: str, shorts: set[str | None], aligner: LabelAligner
+) -> bool:
+    columns = aligner.application_columns()
+    *applicants, total = columns
+    for row in table.rows:
+        if row.key not in shorts or column == total:
+            continue
+        parts = [row.cells[c].value for c in applicants if c != column]
+        if any(p is None for p in parts) or sum(p for p in parts if p is not None) != row.cells[total].value:
+            return False
+    single = table.row("other_handling") is not None
+    outcomes = aligner.outcome_rows(single_other=single)
+    identities = [
+        (*outcomes, "handled_total"),
+        ("new_received", "carried_over", "handled_total", "carried_forward"),
+    ]
+    for other in columns:
+        if other == column:
+            continue
+        linked = False
+        for keys in identities:
+            terms = [table.value(k, other) for k in keys]
+            if any(t is None for t in terms):
+                continue
+            if not _identity_holds(keys, terms):
+                return False
+            linked = linked or (any(k in shorts for k in keys) and any(k not in shorts for k in keys))
+        if not linked:
+            return False
+    return True
+
+
+def _identity_holds(keys: Sequence[str], terms: Sequence[int | Decimal | None]) -> bool:
+    values = [t or 0 for t in terms]
+    if keys[0] == "new_received":
+        return values[0] + values[1] == values[2] + values[3]
+    return sum(values[:-1]) == values[-1]
 
 
 def _derive_blank_totals(table: Table, *, columns: Sequence[str]) -> None:
