@@ -4,6 +4,7 @@
 limits and parses its text into terms, "quoted phrases" and -exclusions, raising `GovReportError`
 with the offending parameter's name. Page tokens are opaque to callers: each one is bound to the query
 that produced it and carries a MAC, so a forged or foreign token is refused, never passed to a backend.
+The MAC key is the backend's (settings.token_key, or a random key kept in the data dir), never a constant.
 """
 
 from __future__ import annotations
@@ -51,7 +52,6 @@ _MAX_TOKEN_CHARS = 2048
 # Characters that are query syntax in FTS5 or Lucene. We do not offer that syntax, so rather than
 # guess what the user meant we say so.
 _OPERATOR_CHARS = frozenset("*()^:{}[]\\~+|&<>=!")
-_TOKEN_KEY = b"govreport-page-token-v1"
 
 
 class _Model(BaseModel):
@@ -109,6 +109,7 @@ class CheckedQuery(_Model):
     query: SearchQuery
     text: TextQuery
     after: list[str | int | float] = Field(default_factory=list)  # from the page token; [] = first page
+    token_key: bytes = Field(exclude=True, repr=False)  # signs the next page's token
 
 
 class FacetBucket(_Model):
@@ -203,28 +204,30 @@ def _fingerprint(query: SearchQuery) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
-def _mac(payload: bytes) -> str:
-    return hmac.new(_TOKEN_KEY, payload, hashlib.sha256).hexdigest()[:24]
+def _mac(payload: bytes, key: bytes) -> str:
+    if len(key) < 16:
+        raise ValueError("a page-token key must be at least 16 bytes")
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()[:24]
 
 
-def encode_page_token(query: SearchQuery, *, after: list[str | int | float]) -> str:
-    """An opaque token for the page after the one whose last sort key is `after`."""
+def encode_page_token(query: SearchQuery, *, after: list[str | int | float], key: bytes) -> str:
+    """An opaque token for the page after the one whose last sort key is `after`, signed with `key`."""
     payload = json.dumps({"v": 1, "q": _fingerprint(query), "a": after}, separators=(",", ":"))
     raw = payload.encode("utf-8")
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=") + "." + _mac(raw)
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=") + "." + _mac(raw, key)
 
 
 def _token_error(message: str) -> GovReportError:
     return GovReportError(ErrorCode.PAGE_TOKEN_INVALID, message, parameter="page_token")
 
 
-def _token_payload(token: str) -> dict[str, object]:
+def _token_payload(token: str, key: bytes) -> dict[str, object]:
     body, _, mac = token.partition(".")
     try:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except (binascii.Error, ValueError) as exc:
         raise _token_error("the next-page token is not valid base64") from exc
-    if not hmac.compare_digest(_mac(raw), mac):
+    if not hmac.compare_digest(_mac(raw, key), mac):
         raise _token_error("the next-page token was not issued by this server")
     try:
         data = json.loads(raw)
@@ -235,11 +238,11 @@ def _token_payload(token: str) -> dict[str, object]:
     return data
 
 
-def decode_page_token(token: str, query: SearchQuery) -> list[str | int | float]:
+def decode_page_token(token: str, query: SearchQuery, *, key: bytes) -> list[str | int | float]:
     """The sort key after which the next page starts; refuses tokens of other queries or forged ones."""
     if len(token) > _MAX_TOKEN_CHARS or not token.isascii():
         raise _token_error("the next-page token is not one this server issued")
-    data = _token_payload(token)
+    data = _token_payload(token, key)
     if data.get("v") != 1 or data.get("q") != _fingerprint(query):
         raise _token_error("the next-page token belongs to a different query")
     after = data.get("a")
@@ -269,7 +272,7 @@ def _check_page_size(page_size: int, *, cap: int) -> None:
         raise _invalid(f"page size must be between 1 and {cap}, got {page_size}", "page_size")
 
 
-def check_query(query: SearchQuery, *, max_chars: int, page_size_cap: int) -> CheckedQuery:
+def check_query(query: SearchQuery, *, max_chars: int, page_size_cap: int, token_key: bytes) -> CheckedQuery:
     """Validate every parameter and parse the text; the only gate between users and backends."""
     if len(query.text) > max_chars:
         raise GovReportError(
@@ -284,5 +287,5 @@ def check_query(query: SearchQuery, *, max_chars: int, page_size_cap: int) -> Ch
         if text.excluded:
             raise _invalid("a query of exclusions alone matches everything: add a word or a filter")
         raise _invalid("empty query: give some text or at least one filter")
-    after = decode_page_token(query.page_token, query) if query.page_token else []
-    return CheckedQuery(query=query, text=text, after=after)
+    after = decode_page_token(query.page_token, query, key=token_key) if query.page_token else []
+    return CheckedQuery(query=query, text=text, after=after, token_key=token_key)

@@ -35,6 +35,7 @@ STATUS_OF: dict[ErrorCode, int] = {
     ErrorCode.PAGE_TOKEN_INVALID: 400,
     ErrorCode.REPORT_NOT_FOUND: 404,
     ErrorCode.BACKEND_UNAVAILABLE: 503,
+    ErrorCode.INDEX_NOT_FOUND: 503,
 }
 # The indexer names the query text "text"; over HTTP it is the `q` parameter.
 _PARAMETER_ALIASES = {"text": "q"}

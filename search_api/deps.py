@@ -45,7 +45,8 @@ class BackendPool:
         with self._lock:
             backend = self._open.get(key)
             if backend is None:
-                backend = open_backend(settings)  # raises GovReportError(BACKEND_UNAVAILABLE)
+                # raises GovReportError (INDEX_NOT_FOUND, BACKEND_UNAVAILABLE); never creates an index
+                backend = open_backend(settings, create=False)
                 self._open[key] = backend
             return backend
 

@@ -21,7 +21,7 @@ from nlp.errors import ErrorCode, GovReportError
 from nlp.schema import Finding, Report
 from nlp.settings import Settings
 
-__all__ = ["IngestFailure", "IngestSummary", "file_sha256", "ingest_paths"]
+__all__ = ["Duplicate", "IngestFailure", "IngestSummary", "file_sha256", "ingest_paths"]
 
 _CHUNK = 128  # reports checked and compared together: cross-year rules and boilerplate pair within a chunk
 
@@ -33,6 +33,12 @@ class IngestFailure:
     message: str
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    source: str  # a file not indexed because…
+    same_as: str  # …this file, indexed (or indexed before), has the same bytes
+
+
 @dataclass
 class IngestSummary:
     files_read: int = 0
@@ -41,6 +47,7 @@ class IngestSummary:
     replaced: int = 0  # old versions deleted because their file changed
     passages: int = 0
     failed: list[IngestFailure] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)  # byte-identical to another file: one report
     findings_by_severity: Counter[str] = field(default_factory=Counter)
     checked: bool = True  # False when nlp.lint could not be imported
 
@@ -52,6 +59,7 @@ class IngestSummary:
             "replaced": self.replaced,
             "passages": self.passages,
             "failed": [vars(f) for f in self.failed],
+            "duplicates": [vars(d) for d in self.duplicates],
             "findings_by_severity": dict(self.findings_by_severity),
             "checked": self.checked,
         }
@@ -95,7 +103,9 @@ def _extracted(
     if workers <= 1 or len(names) <= 1:
         yield from (_extract(n, settings) for n in names)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    from search_api.workers import die_with_parent
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
         yield from pool.map(_extract, names, [settings] * len(names), chunksize=1)
 
 
@@ -196,16 +206,43 @@ class _Rebuilder(_Ingester):
         self.count(self.rebuildable.add_to_rebuild(self.target, [b for b, _ in built]), built)
 
 
-def _changed(paths: Sequence[Path], backend: SearchBackend, summary: IngestSummary) -> list[Path]:
-    todo: list[Path] = []
+def _distinct(paths: Sequence[Path], summary: IngestSummary) -> list[tuple[Path, str]]:
+    """Each path with its content hash, byte-identical files after the first dropped as duplicates (one
+    report id can hold one report: indexing both would count two and keep one)."""
+    first_of: dict[str, Path] = {}
+    distinct: list[tuple[Path, str]] = []
     for path in paths:
         try:
-            known = backend.get_report(file_sha256(path))
+            sha = file_sha256(path)
         except OSError as exc:
             summary.failed.append(IngestFailure(str(path), ErrorCode.READ_NOT_FOUND.value, str(exc)))
             continue
+        if sha in first_of:
+            summary.duplicates.append(Duplicate(str(path), str(first_of[sha])))
+            continue
+        first_of[sha] = path
+        distinct.append((path, sha))
+    return distinct
+
+
+def _same_bytes(path: Path, sha: str) -> bool:
+    try:
+        return path.is_file() and file_sha256(path) == sha
+    except OSError:
+        return False
+
+
+def _changed(paths: Sequence[tuple[Path, str]], backend: SearchBackend, summary: IngestSummary) -> list[Path]:
+    """The files to extract: not indexed yet, or changed. A file whose bytes are indexed under another
+    path that still holds them is a duplicate of it; under a path that no longer does, it was moved and
+    is indexed again under its new path (same report id: the old entry is replaced)."""
+    todo: list[Path] = []
+    for path, sha in paths:
+        known = backend.get_report(sha)
         if known is not None and known.source == str(path):
             summary.unchanged += 1
+        elif known is not None and _same_bytes(Path(known.source), sha):
+            summary.duplicates.append(Duplicate(str(path), known.source))
         else:
             todo.append(path)
     return todo
@@ -224,7 +261,8 @@ def ingest_paths(
     n more files are done. With `rebuild`, every file is indexed into a new version of the index that
     replaces the old one at once when all are written (backends that can: Elasticsearch)."""
     summary = IngestSummary(files_read=len(paths))
-    resolved = [p.resolve() for p in paths]
+    distinct = _distinct([p.resolve() for p in paths], summary)
+    resolved = [p for p, _ in distinct]
     if rebuild:
         if not isinstance(backend, RebuildableBackend):
             raise GovReportError(
@@ -233,12 +271,14 @@ def ingest_paths(
                 parameter="rebuild",
             )
         target = backend.begin_rebuild()
+        if progress and len(resolved) < len(paths):
+            progress(len(paths) - len(resolved))
         _run(_Rebuilder(backend, summary, target=target), resolved, settings, workers, progress)
         backend.finish_rebuild(target)
         return summary
-    todo = _changed(resolved, backend, summary)
-    if progress and len(todo) < len(resolved):
-        progress(len(resolved) - len(todo))
+    todo = _changed(distinct, backend, summary)
+    if progress and len(todo) < len(paths):
+        progress(len(paths) - len(todo))
     _run(_Ingester(backend, summary), todo, settings, workers, progress)
     return summary
 

@@ -129,10 +129,10 @@ def test_api_fuzz_hostile_parameters(
         assert parameter is None or body["error"]["parameter"] == parameter
 
 
-def _signed_token(after: list[str | int | float], **query: object) -> str:
+def _signed_token(after: list[str | int | float], *, key: bytes, **query: object) -> str:
     from indexer.query import SearchQuery
 
-    return encode_page_token(SearchQuery(**query), after=after)  # type: ignore[arg-type]
+    return encode_page_token(SearchQuery(**query), after=after, key=key)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -148,9 +148,13 @@ def _signed_token(after: list[str | int | float], **query: object) -> str:
     ],
     ids=["negative", "string", "float", "huge", "two", "empty", "past-end"],
 )
-def test_api_fuzz_validly_signed_odd_offsets(client: TestClient, after: list[str | int | float]) -> None:
+def test_api_fuzz_validly_signed_odd_offsets(
+    client: TestClient, seeded_data_dir: Path, after: list[str | int | float]
+) -> None:
     # A token that passes the MAC (as if our key leaked) but carries an odd position is still no 500.
-    token = _signed_token(after, text="公开")
+    from indexer.backends._shared import load_or_create_key
+
+    token = _signed_token(after, key=load_or_create_key(seeded_data_dir), text="公开")
     response = client.get("/api/search", params={"q": "公开", "page_token": token})
     _check_answer(response.status_code, response.json())
     assert response.status_code in (200, 400)

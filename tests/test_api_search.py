@@ -182,9 +182,18 @@ def test_api_facets_lists_names_and_rule_titles(client: TestClient) -> None:
 
 
 def test_api_settings_override_selects_the_index(tmp_path: Path) -> None:
+    SqliteBackend.from_settings(Settings(data_dir=tmp_path / "empty", backend="sqlite")).close()
     for client in _client(tmp_path / "empty"):
         assert client.get("/api/stats").json()["reports"] == 0
         assert client.get("/api/search", params={"q": "公开"}).json()["total"] == 0
+
+
+def test_api_missing_index_is_503_and_nothing_is_created(tmp_path: Path) -> None:
+    for client in _client(tmp_path / "typo"):
+        response = client.get("/api/search", params={"q": "公开"})
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] == "index_not_found"
+    assert not (tmp_path / "typo").exists()
 
 
 def test_api_backend_unavailable_is_503(tmp_path: Path) -> None:

@@ -9,6 +9,8 @@ import typer
 from fastapi import FastAPI
 from typer.testing import CliRunner
 
+from indexer.backends import open_backend
+from nlp.settings import Settings
 from search_api.commands import serve
 
 
@@ -37,6 +39,7 @@ def test_api_serve_runs_uvicorn_with_the_settings(
 ) -> None:
     calls: list[tuple[object, str, int]] = []
     monkeypatch.setattr("uvicorn.run", lambda app, host, port, **_: calls.append((app, host, port)))
+    open_backend(Settings(data_dir=tmp_path / "d")).close()  # serve reads an index, never creates one
     result = CliRunner().invoke(cli, ["serve", "--port", "8765", "--data-dir", str(tmp_path / "d")])
     assert result.exit_code == 0, result.output
     assert "0 reports" in result.output

@@ -191,8 +191,9 @@ def test_backend_refuses_a_token_from_another_query(backend: SearchBackend) -> N
     assert caught.value.code is ErrorCode.PAGE_TOKEN_INVALID
 
 
-def _signed(query: SearchQuery, offset: int) -> SearchQuery:
-    return query.model_copy(update={"page_token": encode_page_token(query, after=[offset])})
+def _signed(query: SearchQuery, offset: int, backend: SearchBackend) -> SearchQuery:
+    key: bytes = backend.token_key  # type: ignore[attr-defined]
+    return query.model_copy(update={"page_token": encode_page_token(query, after=[offset], key=key)})
 
 
 def test_backend_refuses_absurd_page_offsets(backend: SearchBackend) -> None:
@@ -201,9 +202,9 @@ def test_backend_refuses_absurd_page_offsets(backend: SearchBackend) -> None:
         pytest.skip("offset page tokens are how the embedded backends page")
     query = SearchQuery(text="政策解读")
     with pytest.raises(GovReportError) as caught:
-        backend.search(_signed(query, 10**30))
+        backend.search(_signed(query, 10**30, backend))
     assert (caught.value.code, caught.value.parameter) == (ErrorCode.PAGE_TOKEN_INVALID, "page_token")
-    past_end = backend.search(_signed(query, 10**6))
+    past_end = backend.search(_signed(query, 10**6, backend))
     assert (past_end.total, past_end.hits, past_end.next_page_token) == (4, [], None)
 
 

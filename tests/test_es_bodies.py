@@ -21,10 +21,11 @@ from indexer.query import SearchFilters, SearchQuery, check_query, decode_page_t
 from nlp.settings import packaged_config_dir
 
 CONFIG = packaged_config_dir()
+KEY = b"k" * 32
 
 
 def _checked(**kwargs: object) -> object:
-    return check_query(SearchQuery.model_validate(kwargs), max_chars=500, page_size_cap=100)
+    return check_query(SearchQuery.model_validate(kwargs), max_chars=500, page_size_cap=100, token_key=KEY)
 
 
 def test_es_search_body_full_query() -> None:
@@ -98,8 +99,8 @@ def test_es_paging_uses_search_after_through_the_token() -> None:
     second_query = SearchQuery(
         text="复议", page_size=2, facets=["province"], page_token=result.next_page_token
     )
-    assert decode_page_token(result.next_page_token, second_query) == [2, 2.0, "p1"]
-    second = check_query(second_query, max_chars=500, page_size_cap=100)
+    assert decode_page_token(result.next_page_token, second_query, key=KEY) == [2, 2.0, "p1"]
+    second = check_query(second_query, max_chars=500, page_size_cap=100, token_key=KEY)
     assert search_body(second)["search_after"] == [2.0, "p1"]
     last = result_of(_response(1, 3), checked=second)
     assert last.next_page_token is None

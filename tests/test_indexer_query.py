@@ -41,15 +41,21 @@ def test_indexer_parse_text_refuses_syntax(text: str) -> None:
     assert caught.value.code is ErrorCode.QUERY_INVALID and caught.value.parameter == "text"
 
 
+KEY = b"k" * 32  # a test key; real keys come from settings.token_key or the data dir
+
+
 def test_indexer_check_query_too_long() -> None:
     with pytest.raises(GovReportError) as caught:
-        check_query(SearchQuery(text="字" * 11), max_chars=10, page_size_cap=5)
+        check_query(SearchQuery(text="字" * 11), max_chars=10, page_size_cap=5, token_key=KEY)
     assert caught.value.code is ErrorCode.QUERY_TOO_LONG
 
 
 def test_indexer_check_query_allows_filters_without_text() -> None:
     checked = check_query(
-        SearchQuery.model_validate({"filters": {"province": ["河南省"]}}), max_chars=10, page_size_cap=10
+        SearchQuery.model_validate({"filters": {"province": ["河南省"]}}),
+        max_chars=10,
+        page_size_cap=10,
+        token_key=KEY,
     )
     assert checked.text.is_empty and checked.after == []
 
@@ -71,21 +77,22 @@ def test_indexer_parse_text_only_ever_raises_query_invalid(text: str) -> None:
 )
 def test_indexer_page_token_round_trips(after: list[object], text: str) -> None:
     query = SearchQuery(text=text)
-    assert decode_page_token(encode_page_token(query, after=after), query) == after  # type: ignore[arg-type]
+    token = encode_page_token(query, after=after, key=KEY)  # type: ignore[arg-type]
+    assert decode_page_token(token, query, key=KEY) == after
 
 
 @given(st.text(max_size=200))
 def test_indexer_forged_page_tokens_are_refused(token: str) -> None:
     with pytest.raises(GovReportError) as caught:
-        decode_page_token(token, SearchQuery(text="x"))
+        decode_page_token(token, SearchQuery(text="x"), key=KEY)
     assert caught.value.code is ErrorCode.PAGE_TOKEN_INVALID
 
 
 def test_indexer_tampered_page_token_is_refused() -> None:
     query = SearchQuery(text="复议")
-    token = encode_page_token(query, after=[10])
+    token = encode_page_token(query, after=[10], key=KEY)
     body, mac = token.split(".")
-    forged = encode_page_token(query, after=[99]).split(".")[0] + "." + mac
+    forged = encode_page_token(query, after=[99], key=KEY).split(".")[0] + "." + mac
     with pytest.raises(GovReportError):
-        decode_page_token(forged, query)
+        decode_page_token(forged, query, key=KEY)
     assert body

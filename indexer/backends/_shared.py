@@ -8,15 +8,31 @@ absurd number into an engine.
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from indexer.documents import PassageDoc
 from indexer.query import FacetBucket, Hit
 from indexer.tokens import highlight
 from nlp.errors import ErrorCode, GovReportError
 from nlp.schema import Region
+from nlp.settings import Settings
 
-__all__ = ["FACET_LIMIT", "MAX_OFFSET", "hit_from_doc", "page_offset", "top_buckets"]
+__all__ = [
+    "FACET_LIMIT",
+    "MAX_OFFSET",
+    "TOKEN_KEY_FILE",
+    "hit_from_doc",
+    "load_or_create_key",
+    "missing_index_error",
+    "page_offset",
+    "token_key_of",
+    "top_buckets",
+]
+
+TOKEN_KEY_FILE = "page-token.key"
 
 FACET_LIMIT = 20
 # Deeper than any person pages; small enough for every engine's integer types.
@@ -68,4 +84,64 @@ def hit_from_doc(
         text=doc.text,
         highlight=marked if marked is not None else highlight(doc.text, needles),
         score=score,
+    )
+
+
+def load_or_create_key(directory: Path) -> bytes:
+    """The page-token key kept in `directory`, created (32 random bytes, owner-only) on first use. Two
+    processes creating it at once agree: the file appears whole or not at all (a hard link of a
+    finished temporary file), and the loser reads the winner's."""
+    path = directory / TOKEN_KEY_FILE
+    try:
+        key = path.read_bytes()
+        if len(key) >= 16:
+            return key
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise GovReportError(
+            ErrorCode.BACKEND_UNAVAILABLE, f"cannot read the page-token key: {exc}", source=str(path)
+        ) from exc
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        temporary = directory / f".{TOKEN_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process won: use its key
+        finally:
+            temporary.unlink()
+        return path.read_bytes()
+    except OSError as exc:
+        raise GovReportError(
+            ErrorCode.BACKEND_UNAVAILABLE, f"cannot create the page-token key: {exc}", source=str(path)
+        ) from exc
+
+
+def token_key_of(settings: Settings) -> bytes | None:
+    """The key the settings give (GOVREPORT_TOKEN_KEY), or None: the backend keeps one in the data dir."""
+    if settings.token_key is None:
+        return None
+    key = settings.token_key.get_secret_value().encode("utf-8")
+    if len(key) < 16:
+        raise GovReportError(
+            ErrorCode.CONFIG_INVALID,
+            "the page-token key must be at least 16 characters",
+            parameter="token_key",
+        )
+    return key
+
+
+def missing_index_error(path: Path, *, what: str) -> GovReportError:
+    """BACKEND_UNAVAILABLE when something that is not a folder stands where the data dir should be,
+    else INDEX_NOT_FOUND naming the folder (a read never creates an index)."""
+    existing = next((p for p in (path, *path.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        message = f"{existing} is not a directory"
+        return GovReportError(ErrorCode.BACKEND_UNAVAILABLE, message, source=str(path))
+    return GovReportError(
+        ErrorCode.INDEX_NOT_FOUND, f"no {what} here: run govreport ingest first", source=str(path)
     )

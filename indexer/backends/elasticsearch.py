@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from indexer.backends._shared import FACET_LIMIT, hit_from_doc
+from indexer.backends._shared import FACET_LIMIT, hit_from_doc, load_or_create_key, token_key_of
 from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome
 from indexer.documents import PassageDoc, ReportBundle, ReportDoc
 from indexer.query import (
@@ -198,7 +198,8 @@ def result_of(response: Mapping[str, Any], *, checked: CheckedQuery) -> SearchRe
     }
     shown = int(checked.after[0]) + len(hits) if checked.after else len(hits)
     more = bool(hits) and shown < total
-    token = encode_page_token(checked.query, after=[shown, *hits[-1]["sort"]]) if more else None
+    after = [shown, *hits[-1]["sort"]] if more else []
+    token = encode_page_token(checked.query, after=after, key=checked.token_key) if more else None
     needles = checked.text.positive
     return SearchResult(
         total=total, hits=[_hit(h, needles=needles) for h in hits], facets=facets, next_page_token=token
@@ -214,16 +215,27 @@ class ElasticsearchBackend:
     name = "elasticsearch"
 
     def __init__(
-        self, client: Any, *, alias: str, config_dir: Path, max_query_chars: int, page_size_cap: int
+        self,
+        client: Any,
+        *,
+        alias: str,
+        config_dir: Path,
+        max_query_chars: int,
+        page_size_cap: int,
+        token_key: bytes,
     ) -> None:
         self.client = client
         self.alias = alias
         self.config_dir = config_dir
         self.max_query_chars = max_query_chars
         self.page_size_cap = page_size_cap
+        self.token_key = token_key
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> ElasticsearchBackend:
+    def from_settings(cls, settings: Settings, *, create: bool = True) -> ElasticsearchBackend:
+        """The backend at settings.es_url. With `create`, the index and its alias are made on first use;
+        without, a missing alias is INDEX_NOT_FOUND (a search creates nothing). Page tokens are signed
+        with settings.token_key, else with a random key kept in settings.data_dir."""
         if not settings.es_url:
             raise GovReportError(
                 ErrorCode.BACKEND_UNAVAILABLE,
@@ -239,8 +251,16 @@ class ElasticsearchBackend:
             config_dir=settings.config_dir,
             max_query_chars=settings.max_query_chars,
             page_size_cap=settings.page_size_cap,
+            token_key=token_key_of(settings) or load_or_create_key(settings.data_dir),
         )
-        backend.ensure_index()
+        if create:
+            backend.ensure_index()
+        elif not backend._indices_of_alias():
+            raise GovReportError(
+                ErrorCode.INDEX_NOT_FOUND,
+                f"no index behind the alias {settings.es_index}: run govreport ingest first",
+                source=f"{settings.es_index}@{settings.es_url}",
+            )
         return backend
 
     def _call(self, what: str, method: Any, /, **kwargs: Any) -> Any:
@@ -389,7 +409,9 @@ class ElasticsearchBackend:
         )  # fmt: skip
 
     def search(self, query: SearchQuery) -> SearchResult:
-        checked = check_query(query, max_chars=self.max_query_chars, page_size_cap=self.page_size_cap)
+        checked = check_query(
+            query, max_chars=self.max_query_chars, page_size_cap=self.page_size_cap, token_key=self.token_key
+        )
         response = self._call("search", self.client.search, index=self.alias, body=search_body(checked))
         return result_of(response, checked=checked)
 

@@ -22,8 +22,17 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from indexer.backends._locks import file_lock
 from indexer.backends._report_store import REPORTS_SCHEMA, report_counts, report_ids_for_source, stored_report
-from indexer.backends._shared import FACET_LIMIT, hit_from_doc, page_offset, top_buckets
+from indexer.backends._shared import (
+    FACET_LIMIT,
+    hit_from_doc,
+    load_or_create_key,
+    missing_index_error,
+    page_offset,
+    token_key_of,
+    top_buckets,
+)
 from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome
 from indexer.documents import PassageDoc, ReportBundle, ReportDoc
 from indexer.query import (
@@ -91,7 +100,9 @@ CREATE TABLE IF NOT EXISTS passage_tags (
     value TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passage_tags_value ON passage_tags(facet, value, passage);
-CREATE INDEX IF NOT EXISTS passage_tags_passage ON passage_tags(passage);
+-- a hit's tags of one facet, read from the index alone (topic and flag facets join on it per hit)
+CREATE INDEX IF NOT EXISTS passage_tags_facets ON passage_tags(passage, facet, value);
+DROP INDEX IF EXISTS passage_tags_passage;
 -- covering index: facet and sort columns of a matched rowid without reading the wide row (text, doc)
 CREATE INDEX IF NOT EXISTS passages_facets ON passages(
     id, province, city, county, level, year, section, kind, issuing_body, report_id, ordinal
@@ -186,8 +197,10 @@ def order_clause(sort: str) -> str:
 def facet_sql(name: str) -> str:
     """Counts of one facet over temp.hits, most frequent first."""
     if name in TAG_FACETS:
+        # INDEXED BY: on (facet, value, passage) SQLite would scan every tag of the facet for every hit
         return (
-            "SELECT t.value, count(*) FROM temp.hits h CROSS JOIN passage_tags t ON t.passage = h.rowid "
+            "SELECT t.value, count(*) FROM temp.hits h "
+            "CROSS JOIN passage_tags t INDEXED BY passage_tags_facets ON t.passage = h.rowid "
             "WHERE t.facet = ? GROUP BY t.value ORDER BY count(*) DESC, t.value LIMIT ?"
         )
     column = FACET_COLUMNS[name]
@@ -254,36 +267,55 @@ class SqliteBackend:
 
     name = "sqlite"
 
-    def __init__(self, path: Path, *, max_query_chars: int = 500, page_size_cap: int = 100) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        max_query_chars: int = 500,
+        page_size_cap: int = 100,
+        token_key: bytes | None = None,
+        create: bool = True,
+    ) -> None:
+        """Open the database at `path`, creating it when `create` (else INDEX_NOT_FOUND if there is
+        none). `token_key` signs page tokens; None: a random key kept in the database's folder."""
         self.path = path
         self.max_query_chars = max_query_chars
         self.page_size_cap = page_size_cap
         self._lock = threading.RLock()
+        if not create and not path.is_file():
+            raise missing_index_error(path, what="index database")
         self._conn = self._connect(path)
+        self.token_key = token_key or load_or_create_key(path.parent)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> SqliteBackend:
+    def from_settings(cls, settings: Settings, *, create: bool = True) -> SqliteBackend:
         return cls(
             settings.sqlite_path,
             max_query_chars=settings.max_query_chars,
             page_size_cap=settings.page_size_cap,
+            token_key=token_key_of(settings),
+            create=create,
         )
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
+        """Open (or create) the database. Processes opening one fresh file at once are serialised by a
+        lock file beside it, so none meets another's half-made schema ("database is locked")."""
         try:
-            if str(path) != ":memory:":
-                path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA temp_store = MEMORY")
-            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-            conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-            conn.executescript(_SCHEMA)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with file_lock(path.with_name(path.name + ".open-lock"), timeout=60, what="open"):
+                conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+                conn.row_factory = sqlite3.Row
+                if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA temp_store = MEMORY")
+                conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+                conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+                conn.executescript(_SCHEMA)
+                if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except (sqlite3.Error, OSError) as exc:
             raise GovReportError(
                 ErrorCode.BACKEND_UNAVAILABLE, f"cannot open the index database: {exc}", source=str(path)
@@ -418,7 +450,9 @@ class SqliteBackend:
         return self._conn.execute(sql, (checked.query.page_size, offset)).fetchall()
 
     def search(self, query: SearchQuery) -> SearchResult:
-        checked = check_query(query, max_chars=self.max_query_chars, page_size_cap=self.page_size_cap)
+        checked = check_query(
+            query, max_chars=self.max_query_chars, page_size_cap=self.page_size_cap, token_key=self.token_key
+        )
         offset = page_offset(checked.after)
         needles = checked.text.positive
         with self._lock:
@@ -430,7 +464,7 @@ class SqliteBackend:
             except sqlite3.Error as exc:
                 raise GovReportError(ErrorCode.BACKEND_UNAVAILABLE, f"search failed: {exc}") from exc
         end = offset + len(rows)
-        token = encode_page_token(query, after=[end]) if end < total else None
+        token = encode_page_token(query, after=[end], key=self.token_key) if end < total else None
         return SearchResult(
             total=total, hits=[_hit(r, needles=needles) for r in rows], facets=facets, next_page_token=token
         )

@@ -13,9 +13,13 @@ terms (公开 is in most passages) fast. A jieba-word match on top ranks higher 
 Facets are terms aggregations over fast fields; filters are term queries on the same fields; the
 stored passage document gives hits and highlights (computed on the original text by indexer.tokens.highlight).
 
-Report documents live beside the index in `reports.sqlite3` (lookup by id and by source). A batch is
-one tantivy commit, then one SQLite transaction; passages are written first, so a crash in between
-leaves a report that ingest sees as missing and writes again, replacing its passages.
+Report documents live beside the index in `reports.sqlite3` (lookup by id and by source). The two stores
+agree after any crash: a write (or delete) first records its report ids in the store's `pending` table,
+then commits tantivy, then writes the reports and clears `pending` in one transaction, all under
+`write.lock` (an flock, freed by the kernel when its holder dies). Opening the index with pending ids and
+no live writer removes their passages and reports: a report is there whole or not at all, and the next
+ingest writes it again. Opening and creating are serialised by `open.lock`, so processes opening a fresh
+data dir at once do not race to create it.
 
 The query builders (`text_query`, `filter_queries`, `sort_options`) are pure: query in, tantivy
 query objects out. User text only reaches tantivy as term and phrase queries of normalised tokens;
@@ -35,8 +39,17 @@ from typing import Any
 
 import tantivy
 
+from indexer.backends._locks import file_lock, try_file_lock
 from indexer.backends._report_store import REPORTS_SCHEMA, report_counts, report_ids_for_source, stored_report
-from indexer.backends._shared import FACET_LIMIT, hit_from_doc, page_offset, top_buckets
+from indexer.backends._shared import (
+    FACET_LIMIT,
+    hit_from_doc,
+    load_or_create_key,
+    missing_index_error,
+    page_offset,
+    token_key_of,
+    top_buckets,
+)
 from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome
 from indexer.documents import PassageDoc, ReportBundle, ReportDoc
 from indexer.query import (
@@ -90,6 +103,7 @@ _STRING_FIELDS = tuple(f for f in FACET_FIELDS.values() if f != "year")
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 _AGG_SIZE = 200  # buckets asked per facet before our own (count, value) ordering cuts to FACET_LIMIT
 _TOKENIZER = "ws"
+_PENDING_SCHEMA = "CREATE TABLE IF NOT EXISTS pending (report_id TEXT PRIMARY KEY);"
 
 
 # --- schema and documents (pure) -------------------------------------------------------------------
@@ -261,7 +275,11 @@ class TantivyBackend:
         max_query_chars: int = 500,
         page_size_cap: int = 100,
         lock_wait_seconds: float = LOCK_WAIT_SECONDS,
+        token_key: bytes | None = None,
+        create: bool = True,
     ) -> None:
+        """Open the index at `path`, creating it when `create` (else INDEX_NOT_FOUND if there is none).
+        `token_key` signs page tokens; None: a random key kept beside the index (path's parent)."""
         self.path = path
         self.max_query_chars = max_query_chars
         self.page_size_cap = page_size_cap
@@ -269,15 +287,33 @@ class TantivyBackend:
         self._lock = threading.RLock()
         self._schema = build_schema()
         layout = path / f"v{SCHEMA_VERSION}"
-        self._index = self._open_index(layout, self._schema)
-        self._reports = self._open_reports(layout / "reports.sqlite3")
+        if not create and not self.exists(path):
+            raise missing_index_error(path, what="tantivy index")
+        try:
+            layout.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _unavailable(f"cannot create the index folder: {exc}", path) from exc
+        self._write_lock = layout / "write.lock"
+        with file_lock(layout / "open.lock", timeout=max(30.0, lock_wait_seconds), what="open"):
+            self._index = self._open_index(layout, self._schema)
+            self._reports = self._open_reports(layout / "reports.sqlite3")
+        self.recover()
+        self.token_key = token_key or load_or_create_key(path.parent)
+
+    @staticmethod
+    def exists(path: Path) -> bool:
+        """Whether `path` holds an index of this layout (its passages and its report store)."""
+        layout = path / f"v{SCHEMA_VERSION}"
+        return (layout / "passages" / "meta.json").is_file() and (layout / "reports.sqlite3").is_file()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> TantivyBackend:
+    def from_settings(cls, settings: Settings, *, create: bool = True) -> TantivyBackend:
         return cls(
             settings.data_dir / "tantivy",
             max_query_chars=settings.max_query_chars,
             page_size_cap=settings.page_size_cap,
+            token_key=token_key_of(settings),
+            create=create,
         )
 
     @staticmethod
@@ -294,14 +330,57 @@ class TantivyBackend:
     @staticmethod
     def _open_reports(path: Path) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-            conn.execute("PRAGMA journal_mode = WAL")
+            conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            conn.executescript(REPORTS_SCHEMA)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.executescript(REPORTS_SCHEMA + _PENDING_SCHEMA)
+            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.Error as exc:
             raise _unavailable(f"cannot open the report store: {exc}", path) from exc
         return conn
+
+    # --- agreeing after a crash --------------------------------------------------------------------
+
+    def _pending(self) -> list[str]:
+        return [r[0] for r in self._reports.execute("SELECT report_id FROM pending")]
+
+    def _mark_pending(self, report_ids: Sequence[str]) -> None:
+        """Step 1 of every change: these reports may be half-written until step 3 clears them."""
+        with self._transaction() as conn:
+            conn.executemany("INSERT OR IGNORE INTO pending VALUES (?)", [(i,) for i in report_ids])
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        conn = self._reports
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def recover(self) -> list[str]:
+        """Remove the reports a crashed write or delete left pending (their passages in tantivy and
+        their rows in the store), unless a live process holds the write lock (its write is under way).
+        Returns the report ids removed."""
+        with self._lock:
+            if not self._pending():
+                return []
+            with try_file_lock(self._write_lock) as held:
+                if not held:
+                    return []
+                pending = self._pending()
+                if pending:
+                    with self._writer() as writer:
+                        for report_id in pending:
+                            writer.delete_documents_by_term("report_id", report_id)
+                    with self._transaction() as conn:
+                        conn.executemany("DELETE FROM reports WHERE report_id = ?", [(i,) for i in pending])
+                        conn.executemany("DELETE FROM pending WHERE report_id = ?", [(i,) for i in pending])
+                return pending
 
     def _acquire_writer(self) -> tantivy.IndexWriter:
         """The index's one writer; another process (a second ingest) may hold it for a commit, so wait
@@ -353,20 +432,23 @@ class TantivyBackend:
         return documents
 
     def _store_reports(self, reports: Sequence[ReportDoc]) -> None:
+        """Step 3 of a write: the reports stored and their pending marks cleared, in one transaction."""
         rows = [(r.report_id, r.source, r.year, r.model_dump_json()) for r in reports]
-        conn = self._reports
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as conn:
             conn.executemany("DELETE FROM reports WHERE report_id = ?", [(r[0],) for r in rows])
             conn.executemany("INSERT INTO reports VALUES (?, ?, ?, ?)", rows)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            conn.executemany("DELETE FROM pending WHERE report_id = ?", [(r[0],) for r in rows])
+
+    @contextmanager
+    def _changing(self, report_ids: Sequence[str]) -> Iterator[None]:
+        """The write lock held across the three steps of a change to these reports."""
+        with self._lock, file_lock(self._write_lock, timeout=self.lock_wait_seconds, what="write"):
+            self._mark_pending(report_ids)
+            yield
 
     def _write(self, ready: Sequence[tuple[ReportBundle, list[tantivy.Document]]]) -> None:
-        """One tantivy commit for the whole batch, then one report-store transaction."""
-        with self._lock:
+        """Pending marks, one tantivy commit for the whole batch, then one report-store transaction."""
+        with self._changing([bundle.report.report_id for bundle, _ in ready]):
             with self._writer() as writer:
                 for bundle, documents in ready:
                     # deletes apply to documents added before them: the new copy survives
@@ -416,9 +498,12 @@ class TantivyBackend:
             if not known and not _count(hits):
                 return False
             try:
-                with self._writer() as writer:
-                    writer.delete_documents_by_term("report_id", report_id)
-                self._reports.execute("DELETE FROM reports WHERE report_id = ?", (report_id,))
+                with self._changing([report_id]):
+                    with self._writer() as writer:
+                        writer.delete_documents_by_term("report_id", report_id)
+                    with self._transaction() as conn:
+                        conn.execute("DELETE FROM reports WHERE report_id = ?", (report_id,))
+                        conn.execute("DELETE FROM pending WHERE report_id = ?", (report_id,))
             except (ValueError, sqlite3.Error) as exc:
                 raise GovReportError(ErrorCode.INDEX_FAILED, f"cannot delete report: {exc}") from exc
             return known
@@ -448,7 +533,9 @@ class TantivyBackend:
     # --- searching ---------------------------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchResult:
-        checked = check_query(query, max_chars=self.max_query_chars, page_size_cap=self.page_size_cap)
+        checked = check_query(
+            query, max_chars=self.max_query_chars, page_size_cap=self.page_size_cap, token_key=self.token_key
+        )
         offset = page_offset(checked.after)
         combined, scored = _combined(self._schema, checked)
         facet_names = list(dict.fromkeys(query.facets))
@@ -475,5 +562,7 @@ class TantivyBackend:
             total=total,
             hits=hits,
             facets={name: _buckets(answer, name) for name in facet_names},
-            next_page_token=encode_page_token(query, after=[end]) if end < total else None,
+            next_page_token=encode_page_token(query, after=[end], key=self.token_key)
+            if end < total
+            else None,
         )

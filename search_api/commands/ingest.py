@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from nlp.errors import GovReportError
+from nlp.errors import GovReportError, one_line, printable_name
 from nlp.settings import Settings, get_settings
 from search_api.commands.common import BackendName, resolve_inputs
 
@@ -36,8 +36,11 @@ def _print_summary(summary: IngestSummary, *, backend: str) -> None:
         f"passages: {summary.passages}",
         f"backend: {backend}",
         f"failed: {len(summary.failed)}",
-        *(f"  {f.source}: [{f.code}] {f.message}" for f in summary.failed),
+        *(f"  {printable_name(f.source)}: [{f.code}] {one_line(f.message)}" for f in summary.failed),
     ]
+    if summary.duplicates:
+        lines.append(f"duplicates (same bytes as another file, indexed once): {len(summary.duplicates)}")
+        lines += [f"  {printable_name(d.source)} = {printable_name(d.same_as)}" for d in summary.duplicates]
     if summary.checked:
         severities = summary.findings_by_severity
         counts = ", ".join(f"{k}: {severities.get(k, 0)}" for k in ("error", "warning", "info"))

@@ -104,7 +104,7 @@ def search_command(
             {"text": query, "filters": filters, "facets": _facets(facet), "sort": sort.value,
              "page_size": page_size, "page_token": page_token}
         )  # fmt: skip
-        search_backend = open_backend(settings)
+        search_backend = open_backend(settings, create=False)  # a read never creates an index
         try:
             result = search_backend.search(request)
         finally:

@@ -39,7 +39,7 @@ def serve_settings(
 def _check_backend(settings: Settings) -> None:
     from indexer.backends import open_backend
 
-    backend = open_backend(settings)
+    backend = open_backend(settings, create=False)  # serving never creates an index
     try:
         stats = backend.stats()
     finally:
