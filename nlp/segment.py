@@ -1,29 +1,45 @@
-"""One word segmenter for the whole process: jieba's default tokenizer, its dictionary loaded once.
+"""One word segmenter for the whole process, chosen by the settings (`segmenter`: jieba or rjieba).
 
-Label alignment, the claims pipeline (spaCy's zh tokenizer with `segmenter = "jieba"` cuts through
-jieba's module-level functions, i.e. this same default tokenizer) and the indexer's words column all use
-it, so a process pays for one dictionary (≈1 s and ≈90 MB), and a user dictionary added to it applies to
-all three alike.
+Label alignment, the claims pipeline (its spaCy tokenizer, `govreport.segmenter_tokenizer.v1`, cuts
+through `words`) and the indexer's words column all use it, so a process loads one dictionary (jieba: ≈1 s
+and ≈90 MB) and a user dictionary applies to all three alike.
+
+rjieba is jieba's Rust port: with the HMM off the two cut every text of the corpus identically; with it
+on (as here) they differ only inside runs of Latin letters, digits and punctuation — URLs and phone numbers
+(www.pingtan.gov.cn is one word to rjieba, www / pingtan / gov / cn to jieba). tests/test_segment.py holds
+both statements, which is why jieba stays the default.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import lru_cache
 
-import jieba
+from nlp.settings import get_settings
 
-__all__ = ["segmenter", "words"]
+__all__ = ["segmenter_name", "words"]
+
+Cut = Callable[[str, bool], list[str]]
 
 
-@lru_cache(maxsize=1)
-def segmenter() -> jieba.Tokenizer:
-    """jieba's default tokenizer, initialised (its dictionary loaded) on first use."""
+def segmenter_name() -> str:
+    return get_settings().segmenter
+
+
+@lru_cache(maxsize=2)
+def _cut(name: str) -> Cut:
+    if name == "rjieba":
+        import rjieba
+
+        return lambda text, hmm: list(rjieba.cut(text, hmm=hmm))
+    import jieba
+
     jieba.setLogLevel(logging.WARNING)  # it logs its dictionary load at INFO
     jieba.dt.initialize()
-    return jieba.dt
+    return lambda text, hmm: jieba.dt.lcut(text, HMM=hmm)
 
 
-def words(text: str, *, hmm: bool = True) -> list[str]:
-    """jieba's precise-mode words of `text`, as it cuts them."""
-    return segmenter().lcut(text, HMM=hmm)
+def words(text: str, *, hmm: bool = True, segmenter: str | None = None) -> list[str]:
+    """The words of `text` in precise mode, as the configured segmenter (or `segmenter`) cuts them."""
+    return _cut(segmenter or segmenter_name())(text, hmm)

@@ -18,6 +18,7 @@ from nlp.claims.pipeline import compile_patterns
 from nlp.claims.text import is_table_line, normalise
 from nlp.config import config_path, load_yaml
 from nlp.errors import GovReportError
+from nlp.segment import words
 
 LABELLED = Path(__file__).parent / "data" / "claims_labelled.jsonl"
 
@@ -30,8 +31,9 @@ def test_claims_pipeline_is_built_from_spacy_cfg() -> None:
     nlp = get_nlp()
     assert nlp.lang == "zh"
     assert nlp.pipe_names == ["govreport_sentencizer", "govreport_quantities", "govreport_claims"]
-    assert nlp.tokenizer.segmenter == "jieba"
     config = spacy.util.load_config(config_path("spacy.cfg"))
+    assert config["nlp"]["tokenizer"]["@tokenizers"] == "govreport.segmenter_tokenizer.v1"
+    assert [t.text for t in nlp.make_doc("全年收到行政复议申请3件")] == words("全年收到行政复议申请3件")
     rebuilt = spacy.util.load_model_from_config(config, auto_fill=True)
     assert rebuilt.pipe_names == nlp.pipe_names
     assert get_nlp() is nlp  # cached

@@ -27,12 +27,13 @@ import numpy
 from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import registry
+from spacy.util import get_words_and_spaces, registry
 from thinc.types import Ints2d
 
 from nlp.claims.numerals import NUMBER_PATTERN, parse_number
 from nlp.config import load_yaml
 from nlp.errors import ErrorCode, GovReportError
+from nlp.segment import words
 
 __all__ = [
     "ClaimPatterns",
@@ -228,6 +229,25 @@ def compile_patterns(config: dict[str, Any]) -> ClaimPatterns:
 def claim_patterns_v1(name: str = "claims.yaml") -> ClaimPatterns:
     """The patterns of configs/<name> (the settings' config folder)."""
     return compile_patterns(load_yaml(name))
+
+
+# --- tokenizer -----------------------------------------------------------------------------------
+
+
+@registry.tokenizers("govreport.segmenter_tokenizer.v1")
+def make_segmenter_tokenizer() -> Callable[[Language], Callable[[str], Doc]]:
+    """spaCy's tokenizer over the project's one segmenter (nlp.segment): jieba's words by default, the
+    same dictionary the aligner and the indexer use, or rjieba's when the settings say so."""
+
+    def create(nlp: Language) -> Callable[[str], Doc]:
+        def tokenize(text: str) -> Doc:
+            tokens = [w for w in words(text) if w]
+            spaced, spaces = get_words_and_spaces(tokens, text)
+            return Doc(nlp.vocab, words=spaced, spaces=spaces)
+
+        return tokenize
+
+    return create
 
 
 # --- sentencizer ---------------------------------------------------------------------------------
