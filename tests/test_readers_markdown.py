@@ -23,6 +23,7 @@ FULLY_EXTRACTED = [
     "huaian_gov_2024.pymupdf4llm.md",
     "template_2021_blank.lo.html",
     "template_2021_blank.markitdown.md",
+    "template_2021_blank.pymupdf4llm.md",
     "template_2021_filled.docling_style.md",
     "template_2021_filled.lo.html",
     "template_2021_filled.marker_style.md",

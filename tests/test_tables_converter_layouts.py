@@ -189,3 +189,64 @@ def test_tables_dropped_column_not_placed_when_the_identities_do_not_hold() -> N
 def test_tables_dropped_column_not_placed_with_one_complete_row() -> None:
     result = parse_tables(FIRST_PART[:2] + SECOND_PART)
     assert _row(result, "applications", "handled_total") == {}
+
+
+def test_tables_blank_cell_under_stacked_column_headers_is_blank_in_each() -> None:
+    """pymupdf4llm stacks table 2's three column headers in one cell; a blank cell under it is blank in
+    each column it names. A number under it stays as printed (never spread)."""
+    lines = [
+        "第二十条第（一）项\t",
+        "信息内容\t本年制发件数本年废止件数现行有效件数",
+        "规章\t",
+        "行政规范性文件\t5",
+    ]
+    result = parse_tables(lines)
+    assert _row(result, "active_disclosure", "regulations") == {
+        "issued": None,
+        "repealed": None,
+        "in_force": None,
+    }
+    assert _row(result, "active_disclosure", "normative_documents") == {}
+
+
+BLANK_FORM = [
+    "二、主动公开政府信息情况",
+    "第二十条第（一）项\t\t\t",
+    "信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
+    "规章\t\t\t",
+    "行政规范性文件\t\t\t",
+    "三、收到和处理政府信息公开申请情况",
+    "一、本年新收政府信息公开申请数量\t\t\t\t\t\t\t",
+    "（七）总计\t\t\t\t\t\t\t",
+    "四、结转下年度继续办理",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "行政复议\t\t\t\t\t行政诉讼",
+    "结果维持\t结果纠正\t其他结果\t尚未审结\t总计",
+    "五、存在的主要问题及改进情况",
+]
+
+
+def test_tables_unfilled_form_rows_printed_without_cells_are_blank() -> None:
+    """A form with blank cells and no value anywhere: a row a converter printed without its (blank)
+    cells, and table 4 without its (blank) row of numbers, are blank too."""
+    result = parse_tables(BLANK_FORM)
+    assert list(_row(result, "applications", "carried_forward").values()) == [None] * 7
+    review = result.tables.get("review_litigation")
+    assert review is not None
+    cells = [review.cell("suit_after_review", c) for c in ("upheld", "total")]
+    assert [c.kind if c else None for c in cells] == ["blank", "blank"]
+    assert not [p for p in _problems(result, "row_missing") if p.table == "review_litigation"]
+
+
+def test_tables_rows_without_cells_stay_missing_where_the_form_is_filled() -> None:
+    filled = [
+        line.replace("一、本年新收政府信息公开申请数量\t\t", "一、本年新收政府信息公开申请数量\t1\t")
+        for line in BLANK_FORM
+    ]
+    result = parse_tables(filled)
+    assert _row(result, "applications", "carried_forward") == {}
+    assert [p.row for p in _problems(result, "row_missing") if p.table == "review_litigation"] == [
+        "review",
+        "suit_direct",
+        "suit_after_review",
+    ]

@@ -30,7 +30,7 @@ from nlp.schema import (
 )
 from nlp.tables.arith import application_check, review_check, review_quick
 from nlp.tables.assemble import RawRow, RawTable, assemble
-from nlp.tables.cells import Fit, fit_row, printed_cells
+from nlp.tables.cells import Fit, cell_of, fit_row, printed_cells
 from nlp.tables.decode import decode_run
 from nlp.tables.glued import decode_glued_rows, glued_problem
 from nlp.tables.tokens import Token, tokenize
@@ -58,6 +58,7 @@ def parse_tables(
     aligner = get_aligner()
     raw = assemble(tokenize(lines, blocks=blocks, glued=glued), aligner=aligner)
     fmt = detect_format(raw, aligner=aligner)
+    unfilled = _unfilled(raw, aligner=aligner)
     problems: list[Problem] = []
     built: dict[TableKey, Table] = {}
     for key in TABLE_KEYS:
@@ -66,7 +67,7 @@ def parse_tables(
                 problem(ErrorCode.TABLE_MISSING, f"table {key} was not found", source=source, table=key)
             )
             continue
-        table, found = _build(raw[key], fmt=fmt, aligner=aligner, source=source)
+        table, found = _build(raw[key], fmt=fmt, aligner=aligner, source=source, unfilled=unfilled)
         built[key] = table
         problems.extend(found)
     alignments = [row.alignment for key in TABLE_KEYS if key in raw for row in raw[key].rows]
@@ -122,10 +123,12 @@ def _columns(row: RawRow, *, fmt: TemplateFormat, aligner: LabelAligner) -> tupl
 
 
 def _build(
-    raw: RawTable, *, fmt: TemplateFormat, aligner: LabelAligner, source: str | None
+    raw: RawTable, *, fmt: TemplateFormat, aligner: LabelAligner, source: str | None, unfilled: bool = False
 ) -> tuple[Table, list[Problem]]:
+    """One table's rows placed under its columns. `unfilled`: the report's tables print blank cells and
+    no value anywhere (an unfilled form), so a row printed with no cell at all is blank too."""
     if raw.key == "review_litigation":
-        return _build_review(raw, fmt=fmt, aligner=aligner, source=source)
+        return _build_review(raw, fmt=fmt, aligner=aligner, source=source, unfilled=unfilled)
     problems: list[Problem] = []
     rows: list[TableRow] = []
     deferred: list[tuple[TableRow, RawRow, tuple[str, ...]]] = []
@@ -142,6 +145,10 @@ def _build(
         printed = printed_cells(
             item.values, ncols, anchors=_value_windows(item, anchors.get(ncols, anchors.get(0)))
         )
+        if len(printed) < len(columns):
+            printed = _under_stacked_header(item, raw, printed, columns=columns, aligner=aligner)
+        if not item.values and columns and unfilled:
+            printed = [Cell(raw="", value=None, kind="blank", line=item.line) for _ in columns]
         row = TableRow(
             key=item.alignment.key,
             label=item.label,
@@ -271,6 +278,63 @@ def _identity_holds(keys: Sequence[str], terms: Sequence[int | Decimal | None]) 
     return sum(values[:-1]) == values[-1]
 
 
+def _unfilled(raw: dict[TableKey, RawTable], *, aligner: LabelAligner) -> bool:
+    """An unfilled form: tables 2 and 3 print no value at all, and at least two of their rows print a
+    blank cell under every column (the form's empty grid, not a text that lost its table)."""
+    blank_rows = 0
+    for key in ("active_disclosure", "applications"):
+        table = raw.get(key)
+        for item in table.rows if table else ():
+            if any(t.kind != "empty" for t in item.values):
+                return False
+            columns = _columns(item, fmt="2021", aligner=aligner)
+            blank_rows += bool(columns) and len(item.values) >= len(columns)
+    review = raw.get("review_litigation")
+    if review is not None and any(t.kind != "empty" for t in review.numbers):
+        return False
+    return blank_rows >= 2
+
+
+def _under_stacked_header(
+    item: RawRow, raw: RawTable, printed: list[Cell], *, columns: Sequence[str], aligner: LabelAligner
+) -> list[Cell]:
+    """A converter stacked several column headers in one cell (本年制发件数<br>本年废止件数<br>现行有效件数)
+    and the row's cell under it is blank: that cell stands for each column the header cell names, in
+    order. Only blank cells are spread so (numbers in such a cell are separate values already), and only
+    when the headers above the row name exactly the row's columns."""
+    if not columns or not item.values or any(t.kind != "empty" or t.field < 0 for t in item.values):
+        return printed
+    headers = [t for t in raw.headers if t.line < item.line and t.field >= 0]
+    cells: list[Cell] = []
+    names: list[str | None] = []
+    for token in item.values:
+        above = [h for h in headers if h.field == token.field]
+        keys: list[str | None] = list(_stacked_columns(above[-1].text, raw.key, aligner)) if above else []
+        if len(keys) < 2:
+            keys = [aligner.column_key(raw.key, above[-1].text) if above else None]
+        names.extend(keys)
+        cells.extend(cell_of(token) for _ in keys)
+    stacked = len(cells) > len(item.values)
+    fits = len(names) == len(columns) and all(n == c for n, c in zip(names, columns, strict=True) if n)
+    return cells if stacked and fits else printed
+
+
+def _stacked_columns(text: str, table: TableKey, aligner: LabelAligner) -> list[str]:
+    """The column keys a header cell names one after another (本年制发件数本年废止件数现行有效件数 →
+    issued, repealed, in_force); empty unless the whole text is such a sequence."""
+    rest, keys = normalize_label(text), []
+    while rest:
+        for end in range(len(rest), 0, -1):
+            key = aligner.column_key(table, rest[:end])
+            if key:
+                keys.append(key)
+                rest = rest[end:]
+                break
+        else:
+            return []
+    return keys
+
+
 def _derive_blank_totals(table: Table, *, columns: Sequence[str]) -> None:
     """A 总计 printed blank beside six printed applicant numbers gets their sum as a derived cell."""
     *applicants, total = columns
@@ -340,13 +404,22 @@ def _value_windows(item: RawRow, anchor: tuple[int, int | None] | None) -> tuple
 
 
 def _build_review(
-    raw: RawTable, *, fmt: TemplateFormat, aligner: LabelAligner, source: str | None
+    raw: RawTable, *, fmt: TemplateFormat, aligner: LabelAligner, source: str | None, unfilled: bool = False
 ) -> tuple[Table, list[Problem]]:
     """Table 4 prints one run of 15 numbers; it is fitted as one run (so the arithmetic can say which
-    cell is extra) and stored as the template's three rows: review, suit_direct, suit_after_review."""
+    cell is extra) and stored as the template's three rows: review, suit_direct, suit_after_review.
+    In an unfilled form a table 4 printed without its row of numbers (a converter drops a row of blank
+    cells) is blank."""
     columns = aligner.review_columns()
     groups = aligner.review_groups()
     table = Table(key="review_litigation", format=fmt, span=_span(raw))
+    width = len(columns) // len(groups)
+    if not raw.numbers and unfilled and raw.first is not None:
+        first = raw.first.line
+        blanks = [Cell(raw="", value=None, kind="blank", line=first) for _ in columns]
+        placed = dict(zip(columns, blanks, strict=True))
+        table.rows = _review_rows(blanks, placed, groups=groups, width=width, line=first)
+        return table, []
     if not raw.numbers:
         table.missing_rows = list(groups)
         line = raw.first.line if raw.first else None
@@ -361,7 +434,6 @@ def _build_review(
             )
             for group in groups
         ]
-    width = len(columns) // len(groups)
     if _is_glued(raw.numbers):
         return _build_review_glued(raw, table, columns=columns, groups=groups, aligner=aligner, source=source)
     printed = printed_cells(raw.numbers, len(columns))
