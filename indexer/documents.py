@@ -13,14 +13,16 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nlp.schema import Finding, Passage, PassageKind, Report, SectionKey, Span, Table
+from nlp.schema import Claim, Finding, Passage, PassageKind, Report, SectionKey, Span, Table
 
 __all__ = [
     "PassageDoc",
     "ReportBundle",
+    "ReportDetail",
     "ReportDoc",
     "build_bundle",
     "passage_flags",
+    "passage_id_of",
     "report_flags",
     "table_values",
 ]
@@ -74,11 +76,24 @@ class PassageDoc(_Doc):
     flags: list[str] = Field(default_factory=list)
 
 
+class ReportDetail(_Doc):
+    """What a report view needs beyond the search documents, stored beside the report document and
+    never searched: the whole extraction (tables cell by cell, decodings, derived cells, sections and
+    passages with their spans), and the lint's findings and claims as ingest computed them."""
+
+    report_id: str
+    report: Report
+    findings: list[Finding] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+
+
 class ReportBundle(_Doc):
-    """What a backend writes in one go (one transaction in SQLite): a report and its passages."""
+    """What a backend writes in one go (one transaction in SQLite): a report and its passages, and its
+    detail when ingest has one (documents built by hand in tests may leave it out)."""
 
     report: ReportDoc
     passages: list[PassageDoc] = Field(default_factory=list)
+    detail: ReportDetail | None = None
 
 
 def _number(value: int | Decimal | None) -> float | None:
@@ -130,7 +145,8 @@ def passage_flags(span: Span, findings: Sequence[Finding], *, report_level: Sequ
     return sorted(set(report_level) | rules)
 
 
-def _passage_id(report_id: str, ordinal: int, text: str) -> str:
+def passage_id_of(report_id: str, ordinal: int, text: str) -> str:
+    """The id of a report's passage number `ordinal` (its sections' passages counted in order)."""
     digest = hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
     return f"{report_id[:16]}-{ordinal:04d}-{digest}"
 
@@ -164,7 +180,7 @@ def _passage_doc(
     report: ReportDoc, section: SectionKey | None, passage: Passage, *, ordinal: int
 ) -> PassageDoc:
     return PassageDoc(
-        passage_id=_passage_id(report.report_id, ordinal, passage.text),
+        passage_id=passage_id_of(report.report_id, ordinal, passage.text),
         report_id=report.report_id,
         source=report.source,
         issuing_body=report.issuing_body,
@@ -188,10 +204,12 @@ def build_bundle(
     *,
     topics_of: Callable[[str], Sequence[str]] | None = None,
     passage_flags_by_start: Mapping[int, Sequence[str]] | None = None,
+    claims: Sequence[Claim] | None = None,
 ) -> ReportBundle:
     """The report document and one document per passage. `topics_of(text) -> list[str]` tags passages
     (pass `nlp.topics.topics_for`); without it passages carry no topics. `passage_flags_by_start` adds
-    flags computed across reports (boilerplate, copied_prev_year…) to the passage starting there."""
+    flags computed across reports (boilerplate, copied_prev_year…) to the passage starting there. With
+    `claims` (the lint's, possibly empty) the bundle carries the report's detail for the report view."""
     flags = report_flags(findings)
     pairs = [(s.key, p) for s in report.sections for p in s.passages]
     doc = _report_doc(report, findings, flags=flags, n_passages=len(pairs))
@@ -204,4 +222,9 @@ def build_bundle(
         if topics_of is not None:
             item.topics = list(topics_of(passage.text))
         passages.append(item)
-    return ReportBundle(report=doc, passages=passages)
+    detail = None
+    if claims is not None:
+        detail = ReportDetail(
+            report_id=doc.report_id, report=report, findings=list(findings), claims=list(claims)
+        )
+    return ReportBundle(report=doc, passages=passages, detail=detail)

@@ -18,7 +18,7 @@ from pathlib import Path
 from indexer.backends.base import IndexOutcome, RebuildableBackend, SearchBackend
 from indexer.documents import ReportBundle, build_bundle
 from nlp.errors import ErrorCode, GovReportError
-from nlp.schema import Finding, Report
+from nlp.schema import Claim, Finding, Report
 from nlp.settings import Settings
 
 __all__ = ["Duplicate", "IngestFailure", "IngestSummary", "file_sha256", "ingest_paths"]
@@ -84,14 +84,14 @@ def _extract(path: str, settings: Settings) -> Report | IngestFailure:
         return IngestFailure(source=path, code=exc.code.value, message=exc.message)
 
 
-def _checker() -> Callable[[Sequence[Report]], dict[str, list[Finding]]] | None:
+def _checker() -> Callable[[Sequence[Report]], dict[str, tuple[list[Finding], list[Claim]]]] | None:
     try:
         from nlp.lint import check_reports
     except ImportError:
         return None
 
-    def check(reports: Sequence[Report]) -> dict[str, list[Finding]]:
-        return {sha: result.findings for sha, result in check_reports(reports).items()}
+    def check(reports: Sequence[Report]) -> dict[str, tuple[list[Finding], list[Claim]]]:
+        return {sha: (result.findings, result.claims) for sha, result in check_reports(reports).items()}
 
     return check
 
@@ -150,9 +150,11 @@ class _Ingester:
         copies = _boilerplate_by_report(reports)
         built = []
         for report in reports:
-            found = findings.get(report.sha256, [])
+            found, claims = findings.get(report.sha256, ([], []))
             flags = copies.get(report.sha256, {})
-            bundle = build_bundle(report, found, topics_of=self.topics_of, passage_flags_by_start=flags)
+            bundle = build_bundle(
+                report, found, topics_of=self.topics_of, passage_flags_by_start=flags, claims=claims
+            )
             built.append((bundle, found))
         return built
 

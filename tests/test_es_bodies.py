@@ -12,6 +12,7 @@ from indexer.backends.elasticsearch import (
     bulk_actions,
     index_template_body,
     load_mappings,
+    reports_body,
     result_of,
     search_body,
     sort_clause,
@@ -121,6 +122,24 @@ def test_es_bulk_actions_one_per_document() -> None:
     passage = actions[1]["_source"]
     assert passage["doc_type"] == "passage" and passage["words"] == "一是 政策 解读 有待 加强"
     assert passage["text"] == "一是政策解读有待加强。" and passage["kind"] == "problem"
+
+
+def test_es_bulk_report_carries_its_detail_unindexed() -> None:
+    report = build_test_report("x.txt", [("problem", "一是政策解读有待加强。")])
+    with_detail = build_bundle(report, claims=[])  # type: ignore[arg-type]
+    source = next(bulk_actions([with_detail], index="govreport-v2"))["_source"]
+    assert source["detail"]["report_id"] == with_detail.report.report_id
+    assert source["detail"]["report"]["source"] == "x.txt" and source["detail"]["claims"] == []
+    assert "detail" not in next(bulk_actions([build_bundle(report)], index="v"))["_source"]  # type: ignore[arg-type]
+    assert load_mappings(CONFIG)["properties"]["detail"] == {"type": "object", "enabled": False}
+
+
+def test_es_reports_body_pages_report_documents_by_id() -> None:
+    first = reports_body()
+    assert first["query"] == {"bool": {"filter": [{"term": {"doc_type": "report"}}]}}
+    assert first["sort"] == [{"report_id": "asc"}] and "search_after" not in first
+    assert first["_source"] == {"excludes": ["detail", "doc_type"]}  # the detail is read one by one
+    assert reports_body("abc", size=10)["search_after"] == ["abc"] and reports_body(size=10)["size"] == 10
 
 
 def test_es_alias_swap_is_one_atomic_request() -> None:

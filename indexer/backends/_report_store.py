@@ -1,16 +1,29 @@
 """The `reports` table both embedded backends keep report documents in (SQLite beside its passages,
 tantivy in reports.sqlite3 beside its index): its schema and the reads they answer from it.
 
+`report_details` holds each report's detail (the whole extraction, findings and claims as JSON), read
+only by the report view and the exports; it is written and deleted with the report row.
+
 Callers hold their own lock around these calls; a connection is not shared between threads unguarded.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Sequence
 
-from indexer.documents import ReportDoc
+from indexer.documents import ReportBundle, ReportDetail, ReportDoc
 
-__all__ = ["REPORTS_SCHEMA", "report_counts", "report_ids_for_source", "stored_report"]
+__all__ = [
+    "REPORTS_SCHEMA",
+    "delete_details",
+    "report_counts",
+    "report_ids_for_source",
+    "store_details",
+    "stored_detail",
+    "stored_report",
+    "stored_reports",
+]
 
 REPORTS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -20,12 +33,42 @@ CREATE TABLE IF NOT EXISTS reports (
     doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS reports_source ON reports(source);
+CREATE TABLE IF NOT EXISTS report_details (
+    report_id TEXT PRIMARY KEY,
+    doc TEXT NOT NULL
+);
 """
 
 
 def stored_report(conn: sqlite3.Connection, report_id: str) -> ReportDoc | None:
     row = conn.execute("SELECT doc FROM reports WHERE report_id = ?", (report_id,)).fetchone()
     return ReportDoc.model_validate_json(row[0]) if row else None
+
+
+def stored_reports(conn: sqlite3.Connection) -> list[ReportDoc]:
+    """Every report document, in report id order."""
+    rows = conn.execute("SELECT doc FROM reports ORDER BY report_id").fetchall()
+    return [ReportDoc.model_validate_json(r[0]) for r in rows]
+
+
+def stored_detail(conn: sqlite3.Connection, report_id: str) -> ReportDetail | None:
+    row = conn.execute("SELECT doc FROM report_details WHERE report_id = ?", (report_id,)).fetchone()
+    return ReportDetail.model_validate_json(row[0]) if row else None
+
+
+def store_details(conn: sqlite3.Connection, bundles: Iterable[ReportBundle]) -> None:
+    """Replace the detail of each bundle's report (removed when the bundle carries none)."""
+    for bundle in bundles:
+        report_id = bundle.report.report_id
+        conn.execute("DELETE FROM report_details WHERE report_id = ?", (report_id,))
+        if bundle.detail is not None:
+            conn.execute(
+                "INSERT INTO report_details VALUES (?, ?)", (report_id, bundle.detail.model_dump_json())
+            )
+
+
+def delete_details(conn: sqlite3.Connection, report_ids: Sequence[str]) -> None:
+    conn.executemany("DELETE FROM report_details WHERE report_id = ?", [(i,) for i in report_ids])
 
 
 def report_ids_for_source(conn: sqlite3.Connection, source: str) -> list[str]:

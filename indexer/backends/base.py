@@ -12,7 +12,7 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from indexer.documents import ReportBundle, ReportDoc
+from indexer.documents import ReportBundle, ReportDetail, ReportDoc
 from indexer.query import SearchQuery, SearchResult
 
 __all__ = ["BackendStats", "IndexFailure", "IndexOutcome", "RebuildableBackend", "SearchBackend"]
@@ -69,6 +69,15 @@ class SearchBackend(Protocol):
 
     def get_report(self, report_id: str) -> ReportDoc | None:
         """The report document, or None when no report has that id."""
+        ...
+
+    def get_detail(self, report_id: str) -> ReportDetail | None:
+        """The report's stored detail (extraction, findings, claims), or None when the report is not
+        indexed or was indexed without one."""
+        ...
+
+    def reports(self) -> list[ReportDoc]:
+        """Every report document, in report id order."""
         ...
 
     def report_ids_for_source(self, source: str) -> list[str]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from indexer.backends._shared import FACET_LIMIT, hit_from_doc, load_or_create_key, token_key_of
 from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome
-from indexer.documents import PassageDoc, ReportBundle, ReportDoc
+from indexer.documents import PassageDoc, ReportBundle, ReportDetail, ReportDoc
 from indexer.query import (
     CheckedQuery,
     FacetBucket,
@@ -43,6 +43,7 @@ __all__ = [
     "filter_clauses",
     "index_template_body",
     "load_mappings",
+    "reports_body",
     "search_body",
     "sort_clause",
     "text_clause",
@@ -103,6 +104,8 @@ def bulk_actions(bundles: Sequence[ReportBundle], *, index: str) -> Iterator[dic
     for bundle in bundles:
         report = bundle.report.model_dump()
         report["doc_type"] = "report"
+        if bundle.detail is not None:  # stored, never indexed (mapping: enabled false)
+            report["detail"] = bundle.detail.model_dump(mode="json")
         yield {
             "_op_type": "index",
             "_index": index,
@@ -116,6 +119,23 @@ def bulk_actions(bundles: Sequence[ReportBundle], *, index: str) -> Iterator[dic
                 "_id": passage.passage_id,
                 "_source": _passage_source(passage),
             }
+
+
+REPORTS_PAGE = 500  # report documents fetched per request when listing them all
+
+
+def reports_body(after: str | None = None, *, size: int = REPORTS_PAGE) -> dict[str, Any]:
+    """One page of every report document (without its stored detail), in report id order; `after` is
+    the last report id of the previous page."""
+    body: dict[str, Any] = {
+        "query": {"bool": {"filter": [{"term": {"doc_type": "report"}}]}},
+        "size": size,
+        "sort": [{"report_id": "asc"}],
+        "_source": {"excludes": ["detail", "doc_type"]},
+    }
+    if after is not None:
+        body["search_after"] = [after]
+    return body
 
 
 def text_clause(text: TextQuery) -> dict[str, Any]:
@@ -385,6 +405,32 @@ class ElasticsearchBackend:
             raise GovReportError(ErrorCode.BACKEND_UNAVAILABLE, f"Elasticsearch get failed: {exc}") from exc
         source = {k: v for k, v in response["_source"].items() if k in ReportDoc.model_fields}
         return ReportDoc.model_validate(source)
+
+    def get_detail(self, report_id: str) -> ReportDetail | None:
+        from elasticsearch import NotFoundError
+
+        try:
+            response = self.client.get(index=self.alias, id=f"report:{report_id}", source_includes=["detail"])
+        except NotFoundError:
+            return None
+        except Exception as exc:
+            raise GovReportError(ErrorCode.BACKEND_UNAVAILABLE, f"Elasticsearch get failed: {exc}") from exc
+        detail = response.get("_source", {}).get("detail")
+        return None if detail is None else ReportDetail.model_validate(detail)
+
+    def reports(self) -> list[ReportDoc]:
+        found: list[ReportDoc] = []
+        after: str | None = None
+        while True:
+            body = reports_body(after)
+            response = self._call("list reports", self.client.search, index=self.alias, body=body)
+            hits = response["hits"]["hits"]
+            for hit in hits:
+                source = {k: v for k, v in hit["_source"].items() if k in ReportDoc.model_fields}
+                found.append(ReportDoc.model_validate(source))
+            if len(hits) < REPORTS_PAGE:
+                return found
+            after = found[-1].report_id
 
     def report_ids_for_source(self, source: str) -> list[str]:
         query = {"bool": {"filter": [{"term": {"doc_type": "report"}}, {"term": {"source": source}}]}}

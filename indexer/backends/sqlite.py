@@ -23,7 +23,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from indexer.backends._locks import file_lock
-from indexer.backends._report_store import REPORTS_SCHEMA, report_counts, report_ids_for_source, stored_report
+from indexer.backends._report_store import (
+    REPORTS_SCHEMA,
+    delete_details,
+    report_counts,
+    report_ids_for_source,
+    store_details,
+    stored_detail,
+    stored_report,
+    stored_reports,
+)
 from indexer.backends._shared import (
     FACET_LIMIT,
     hit_from_doc,
@@ -34,7 +43,7 @@ from indexer.backends._shared import (
     top_buckets,
 )
 from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome
-from indexer.documents import PassageDoc, ReportBundle, ReportDoc
+from indexer.documents import PassageDoc, ReportBundle, ReportDetail, ReportDoc
 from indexer.query import (
     CheckedQuery,
     FacetBucket,
@@ -340,6 +349,7 @@ class SqliteBackend:
         conn.executemany("DELETE FROM passage_fts WHERE rowid = ?", [(i,) for i in ids])
         conn.executemany("DELETE FROM passage_tags WHERE passage = ?", [(i,) for i in ids])
         conn.execute("DELETE FROM passages WHERE report_id = ?", (report_id,))
+        delete_details(conn, [report_id])
         return conn.execute("DELETE FROM reports WHERE report_id = ?", (report_id,)).rowcount > 0
 
     @staticmethod
@@ -374,6 +384,7 @@ class SqliteBackend:
                 (report.report_id, report.source, report.year, report.model_dump_json()),
             )
             self._insert_passages(conn, bundle.passages)
+            store_details(conn, [bundle])
 
     def index(self, bundles: Sequence[ReportBundle]) -> IndexOutcome:
         outcome = IndexOutcome()
@@ -397,6 +408,14 @@ class SqliteBackend:
     def get_report(self, report_id: str) -> ReportDoc | None:
         with self._lock:
             return stored_report(self._conn, report_id)
+
+    def get_detail(self, report_id: str) -> ReportDetail | None:
+        with self._lock:
+            return stored_detail(self._conn, report_id)
+
+    def reports(self) -> list[ReportDoc]:
+        with self._lock:
+            return stored_reports(self._conn)
 
     def report_ids_for_source(self, source: str) -> list[str]:
         with self._lock:

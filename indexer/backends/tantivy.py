@@ -40,7 +40,16 @@ from typing import Any
 import tantivy
 
 from indexer.backends._locks import file_lock, try_file_lock
-from indexer.backends._report_store import REPORTS_SCHEMA, report_counts, report_ids_for_source, stored_report
+from indexer.backends._report_store import (
+    REPORTS_SCHEMA,
+    delete_details,
+    report_counts,
+    report_ids_for_source,
+    store_details,
+    stored_detail,
+    stored_report,
+    stored_reports,
+)
 from indexer.backends._shared import (
     FACET_LIMIT,
     hit_from_doc,
@@ -51,7 +60,7 @@ from indexer.backends._shared import (
     top_buckets,
 )
 from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome
-from indexer.documents import PassageDoc, ReportBundle, ReportDoc
+from indexer.documents import PassageDoc, ReportBundle, ReportDetail, ReportDoc
 from indexer.query import (
     CheckedQuery,
     FacetBucket,
@@ -379,6 +388,7 @@ class TantivyBackend:
                             writer.delete_documents_by_term("report_id", report_id)
                     with self._transaction() as conn:
                         conn.executemany("DELETE FROM reports WHERE report_id = ?", [(i,) for i in pending])
+                        delete_details(conn, pending)
                         conn.executemany("DELETE FROM pending WHERE report_id = ?", [(i,) for i in pending])
                 return pending
 
@@ -431,12 +441,14 @@ class TantivyBackend:
                 )
         return documents
 
-    def _store_reports(self, reports: Sequence[ReportDoc]) -> None:
-        """Step 3 of a write: the reports stored and their pending marks cleared, in one transaction."""
-        rows = [(r.report_id, r.source, r.year, r.model_dump_json()) for r in reports]
+    def _store_reports(self, bundles: Sequence[ReportBundle]) -> None:
+        """Step 3 of a write: the reports (and details) stored and their pending marks cleared, in one
+        transaction."""
+        rows = [(r.report_id, r.source, r.year, r.model_dump_json()) for r in (b.report for b in bundles)]
         with self._transaction() as conn:
             conn.executemany("DELETE FROM reports WHERE report_id = ?", [(r[0],) for r in rows])
             conn.executemany("INSERT INTO reports VALUES (?, ?, ?, ?)", rows)
+            store_details(conn, bundles)
             conn.executemany("DELETE FROM pending WHERE report_id = ?", [(r[0],) for r in rows])
 
     @contextmanager
@@ -455,7 +467,7 @@ class TantivyBackend:
                     writer.delete_documents_by_term("report_id", bundle.report.report_id)
                     for document in documents:
                         writer.add_document(document)
-            self._store_reports([bundle.report for bundle, _ in ready])
+            self._store_reports([bundle for bundle, _ in ready])
 
     def index(self, bundles: Sequence[ReportBundle]) -> IndexOutcome:
         outcome = IndexOutcome()
@@ -503,6 +515,7 @@ class TantivyBackend:
                         writer.delete_documents_by_term("report_id", report_id)
                     with self._transaction() as conn:
                         conn.execute("DELETE FROM reports WHERE report_id = ?", (report_id,))
+                        delete_details(conn, [report_id])
                         conn.execute("DELETE FROM pending WHERE report_id = ?", (report_id,))
             except (ValueError, sqlite3.Error) as exc:
                 raise GovReportError(ErrorCode.INDEX_FAILED, f"cannot delete report: {exc}") from exc
@@ -513,6 +526,14 @@ class TantivyBackend:
     def get_report(self, report_id: str) -> ReportDoc | None:
         with self._lock:
             return stored_report(self._reports, report_id)
+
+    def get_detail(self, report_id: str) -> ReportDetail | None:
+        with self._lock:
+            return stored_detail(self._reports, report_id)
+
+    def reports(self) -> list[ReportDoc]:
+        with self._lock:
+            return stored_reports(self._reports)
 
     def report_ids_for_source(self, source: str) -> list[str]:
         with self._lock:
