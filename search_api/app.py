@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from nlp.errors import ErrorCode, GovReportError
 from nlp.settings import Settings
 from search_api.deps import BackendPool
-from search_api.routers import facets, health, reports, search, stats
+from search_api.routers import check, export, facets, findings, health, reports, search, stats
 
 __all__ = ["STATUS_OF", "create_app", "error_payload", "static_dir"]
 
@@ -36,6 +36,18 @@ STATUS_OF: dict[ErrorCode, int] = {
     ErrorCode.REPORT_NOT_FOUND: 404,
     ErrorCode.BACKEND_UNAVAILABLE: 503,
     ErrorCode.INDEX_NOT_FOUND: 503,
+    # an uploaded file (POST /api/check) that cannot be read
+    ErrorCode.READ_TOO_LARGE: 413,
+    ErrorCode.READ_UNSUPPORTED: 415,
+    ErrorCode.READ_EMPTY: 422,
+    ErrorCode.READ_BINARY: 422,
+    ErrorCode.READ_ENCODING: 422,
+    ErrorCode.READ_OCR_NEEDED: 422,
+    ErrorCode.READ_ENCRYPTED: 422,
+    ErrorCode.READ_CORRUPT: 422,
+    ErrorCode.READ_NOT_A_REPORT: 422,
+    ErrorCode.READ_TIMEOUT: 422,
+    ErrorCode.READ_NOT_FOUND: 422,
 }
 # The indexer names the query text "text"; over HTTP it is the `q` parameter.
 _PARAMETER_ALIASES = {"text": "q"}
@@ -126,6 +138,10 @@ def _index_page() -> FileResponse:
     return FileResponse(static_dir() / "index.html", media_type="text/html; charset=utf-8")
 
 
+def _docs_page() -> FileResponse:
+    return FileResponse(static_dir() / "docs.html", media_type="text/html; charset=utf-8")
+
+
 def create_app(*, settings: Settings | None = None) -> FastAPI:
     """The app. Without `settings` each request uses `nlp.settings.get_settings()` (or a test's
     override of `search_api.deps.get_settings`)."""
@@ -134,8 +150,8 @@ def create_app(*, settings: Settings | None = None) -> FastAPI:
         summary="Search 政府信息公开工作年度报告 passages by text, region, year, section, topic and flag.",
         version="0.1.0",
         lifespan=_lifespan,
-        # Swagger UI and ReDoc load their scripts from a CDN; the server must work offline, so only
-        # the schema itself is served.
+        # Swagger UI and ReDoc load their scripts from a CDN; the server must work offline, so /docs
+        # is our own page (static/docs.html + docs.js) rendering /openapi.json.
         docs_url=None,
         redoc_url=None,
     )
@@ -146,8 +162,10 @@ def create_app(*, settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
     app.middleware("http")(_security_headers)
-    for router in (search.router, reports.router, facets.router, stats.router, health.router):
-        app.include_router(router, prefix="/api")
+    routers = (search, reports, findings, check, export, facets, stats, health)
+    for module in routers:
+        app.include_router(module.router, prefix="/api")
     app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)(_index_page)
+    app.api_route("/docs", methods=["GET", "HEAD"], include_in_schema=False)(_docs_page)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     return app

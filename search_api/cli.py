@@ -1,4 +1,4 @@
-"""The `govreport` command: extract, check, ingest, search, serve, schema."""
+"""The `govreport` command: extract, check, compare, ingest, search, export, serve, schema."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ app = typer.Typer(
 )
 
 # Each module registers its own subcommands; the order here is the order of `govreport --help`.
-_COMMAND_MODULES = ("extract", "check", "compare", "ingest", "search", "serve")
+_COMMAND_MODULES = ("extract", "check", "compare", "ingest", "search", "export", "serve")
 
 
 def _register_commands() -> None:

@@ -3,11 +3,31 @@ API and `govreport search --format json` answer the same shape)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
-from indexer.query import FacetName, SearchFilters, SearchQuery, SortOrder
+from indexer.documents import ReportDetail, ReportDoc
+from indexer.query import FacetBucket, FacetName, SearchFilters, SearchQuery, SortOrder
+from nlp.schema import Claim, Finding, PassageKind, Problem, Report, ReportMeta, Span, Tables
+from search_api.catalog import FindingFilters, FoundFinding, ReportFilters
 
-__all__ = ["ErrorBody", "ErrorDetail", "FacetInfo", "HealthResponse", "SearchParams"]
+__all__ = [
+    "CheckResponse",
+    "ErrorBody",
+    "ErrorDetail",
+    "FacetInfo",
+    "FindingList",
+    "FindingListParams",
+    "HealthResponse",
+    "PassageView",
+    "ReportList",
+    "ReportListParams",
+    "ReportSummary",
+    "ReportView",
+    "SearchParams",
+    "report_view",
+]
 
 
 class SearchParams(BaseModel):
@@ -66,3 +86,124 @@ class HealthResponse(BaseModel):
 class FacetInfo(BaseModel):
     names: list[str]  # facet names GET /api/search accepts in `facet=`
     flag_titles: dict[str, dict[str, str]]  # flag value → {"zh": …, "en": …}
+
+
+# --- reports and findings --------------------------------------------------------------------------
+
+
+class ReportListParams(ReportFilters):
+    """The query string of GET /api/reports."""
+
+    sort: Literal["region", "year", "errors"] = Field(
+        default="region", description="region (province, city, county, body, newest first), year, errors."
+    )
+    page: int = Field(default=1, description="Page number, from 1.")
+    page_size: int = 20
+
+
+class FindingListParams(FindingFilters):
+    """The query string of GET /api/findings."""
+
+    page: int = Field(default=1, description="Page number, from 1.")
+    page_size: int = 20
+
+
+class ReportSummary(BaseModel):
+    """A report in a list: its document without the table values."""
+
+    report_id: str
+    source: str
+    title: str | None = None
+    issuing_body: str | None = None
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    level: str = "unknown"
+    year: int | None = None
+    format: str = "unknown"
+    publication_date: str | None = None
+    findings_by_rule: dict[str, int] = Field(default_factory=dict)
+    findings_by_severity: dict[str, int] = Field(default_factory=dict)
+    flags: list[str] = Field(default_factory=list)
+    passage_count: int = 0
+    problem_count: int = 0
+
+    @classmethod
+    def of(cls, doc: ReportDoc) -> ReportSummary:
+        return cls.model_validate(doc.model_dump(exclude={"values"}))
+
+
+class ReportList(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    reports: list[ReportSummary]
+    facets: dict[str, list[FacetBucket]]  # province, city, county, level, year, body
+
+
+class FindingList(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    findings: list[FoundFinding]
+    facets: dict[str, list[FacetBucket]]  # rule, severity, and the report facets
+
+
+class PassageView(BaseModel):
+    ordinal: int
+    section: str | None = None
+    kind: PassageKind
+    marker: str | None = None
+    text: str
+    span: Span  # offsets in the report text, line (and PDF page)
+
+
+class ReportView(ReportDoc):
+    """GET /api/reports/{id}: the report document (metadata, `values` under template keys, finding
+    counts, flags) and, when ingest stored its detail, the three tables cell by cell (raw text, value,
+    kind, line and span with the PDF page; each glued row's `decoding`, each row's `derived` cells),
+    the findings with their cells and evidence, the claims with their sentence spans and verdicts, and
+    the passages. `detail_stored` is false for reports indexed before details were kept."""
+
+    detail_stored: bool = False
+    media_type: str | None = None
+    meta: ReportMeta | None = None
+    tables: Tables | None = None
+    problems: list[Problem] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    passages: list[PassageView] = Field(default_factory=list)
+
+
+def report_view(doc: ReportDoc, detail: ReportDetail | None) -> ReportView:
+    base = doc.model_dump()
+    if detail is None:
+        return ReportView(**base)
+    report = detail.report
+    pairs = [(s.key, p) for s in report.sections for p in s.passages]
+    passages = [
+        PassageView(ordinal=i, section=key, kind=p.kind, marker=p.marker, text=p.text, span=p.span)
+        for i, (key, p) in enumerate(pairs)
+    ]
+    return ReportView(
+        **base,
+        detail_stored=True,
+        media_type=report.media_type,
+        meta=report.meta,
+        tables=report.tables,
+        problems=report.problems,
+        findings=detail.findings,
+        claims=detail.claims,
+        passages=passages,
+    )
+
+
+class CheckResponse(BaseModel):
+    """POST /api/check: the uploaded file's report (metadata, tables, sections), findings and claims,
+    as `govreport check --format json` finds them; nothing is indexed."""
+
+    source: str  # the uploaded file's name
+    report: Report  # as `govreport extract --format json` prints it (schema: `govreport schema`)
+    findings: list[Finding]
+    claims: list[Claim]
+    findings_by_severity: dict[str, int]

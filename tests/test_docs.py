@@ -30,7 +30,9 @@ def test_docs_every_rule_in_readme(rule: str) -> None:
     assert rule in README
 
 
-@pytest.mark.parametrize("command", ["extract", "check", "compare", "ingest", "search", "serve", "schema"])
+@pytest.mark.parametrize(
+    "command", ["extract", "check", "compare", "ingest", "search", "export", "serve", "schema"]
+)
 def test_docs_every_command_in_readme(command: str) -> None:
     assert f"### `govreport {command}" in README
 

@@ -1,0 +1,209 @@
+"""Tidy exports of the index: one record per cell, finding, passage or report, as CSV or JSON Lines.
+
+`GET /api/export` and `govreport export` both call `export_lines`, so they answer the same columns in
+the same order. The cells export starts with the columns of `govreport extract --format cells`
+(`nlp.export.CELL_COLUMNS`, from the same `cell_records`), then adds the report's metadata, the PDF
+page and the rules of the findings that name the cell. Rows and columns keep docs/template.md's keys.
+In CSV a list is joined with ";", a mapping is JSON, a missing value is empty; JSON Lines keeps types.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Sequence
+from typing import Literal
+
+from indexer.backends.base import SearchBackend
+from indexer.documents import ReportDetail, ReportDoc, passage_id_of
+from indexer.query import Hit, SearchFilters, SearchQuery
+from nlp.export import CELL_COLUMNS, cell_records
+from search_api.catalog import FindingFilters, filter_reports, sort_reports
+
+__all__ = ["COLUMNS", "ExportFormat", "ExportWhat", "export_lines", "export_records"]
+
+ExportWhat = Literal["cells", "findings", "passages", "reports"]
+ExportFormat = Literal["csv", "jsonl"]
+
+_META = ("report_id", "issuing_body", "province", "city", "county", "level", "year")
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "cells": (*CELL_COLUMNS, *_META, "page", "findings"),
+    "findings": (
+        *_META[:1], "source", *_META[1:], "rule", "severity", "message_zh", "message_en", "cells",
+        "line", "page", "text", "correction",
+    ),
+    "passages": (
+        *_META[:1], "passage_id", "source", *_META[1:], "section", "kind", "ordinal", "marker", "line",
+        "page", "topics", "flags", "text",
+    ),
+    "reports": (
+        *_META[:1], "source", "title", *_META[1:], "format", "publication_date", "errors", "warnings",
+        "info", "findings_by_rule", "flags", "passage_count", "problem_count", "values",
+    ),
+}  # fmt: skip
+
+Record = dict[str, object]
+
+
+def _meta(report: ReportDoc) -> Record:
+    return {
+        "report_id": report.report_id,
+        "issuing_body": report.issuing_body,
+        "province": report.province,
+        "city": report.city,
+        "county": report.county,
+        "level": report.level,
+        "year": report.year,
+    }
+
+
+def _cells(report: ReportDoc, detail: ReportDetail) -> Iterator[Record]:
+    flagged: dict[tuple[str, str, str], set[str]] = {}
+    for finding in detail.findings:
+        for cell in finding.cells:
+            flagged.setdefault((cell.table, cell.row, cell.column), set()).add(finding.rule)
+    for record in cell_records(detail.report):
+        line = record["line"]
+        page = detail.report.page_of(int(line)) if line.isdigit() else None
+        rules = flagged.get((record["table"], record["row"], record["column"]), set())
+        yield {**record, **_meta(report), "page": page, "findings": sorted(rules)}
+
+
+def _findings(report: ReportDoc, detail: ReportDetail, filters: FindingFilters) -> Iterator[Record]:
+    for finding in detail.findings:
+        if filters.rule and finding.rule not in filters.rule:
+            continue
+        if filters.severity and finding.severity not in filters.severity:
+            continue
+        first = finding.cells[0] if finding.cells else None
+        line = finding.span.line if finding.span else (first.line if first else None)
+        page = finding.span.page if finding.span else (first.page if first else None)
+        yield {
+            **_meta(report),
+            "source": report.source,
+            "rule": finding.rule,
+            "severity": finding.severity,
+            "message_zh": finding.message_zh,
+            "message_en": finding.message_en,
+            "cells": [f"{c.table}.{c.row}.{c.column}" for c in finding.cells],
+            "line": line,
+            "page": page,
+            "text": finding.text,
+            "correction": finding.correction,
+        }
+
+
+def _hits(backend: SearchBackend, report_id: str, page_size: int) -> dict[str, Hit]:
+    """Every indexed passage of one report (for its topics and flags), by passage id."""
+    hits: dict[str, Hit] = {}
+    token: str | None = None
+    while True:
+        query = SearchQuery(
+            filters=SearchFilters(report_id=[report_id]), page_size=page_size, page_token=token
+        )
+        result = backend.search(query)
+        hits.update((h.passage_id, h) for h in result.hits)
+        token = result.next_page_token
+        if not token or not result.hits:
+            return hits
+
+
+def _passages(
+    backend: SearchBackend, report: ReportDoc, detail: ReportDetail | None, page_size: int
+) -> Iterator[Record]:
+    hits = _hits(backend, report.report_id, page_size)
+    if detail is None:  # indexed without a detail: the passages as the index holds them
+        for passage_id in sorted(hits):
+            hit = hits[passage_id]
+            yield {
+                **_meta(report), "passage_id": passage_id, "source": report.source, "section": hit.section,
+                "kind": hit.kind, "ordinal": None, "marker": None, "line": None, "page": None,
+                "topics": hit.topics, "flags": hit.flags, "text": hit.text,
+            }  # fmt: skip
+        return
+    pairs = [(s.key, p) for s in detail.report.sections for p in s.passages]
+    for ordinal, (section, passage) in enumerate(pairs):
+        passage_id = passage_id_of(report.report_id, ordinal, passage.text)
+        hit = hits.get(passage_id)
+        yield {
+            **_meta(report), "passage_id": passage_id, "source": report.source, "section": section,
+            "kind": passage.kind, "ordinal": ordinal, "marker": passage.marker, "line": passage.span.line,
+            "page": passage.span.page, "topics": hit.topics if hit else [], "flags": hit.flags if hit else [],
+            "text": passage.text,
+        }  # fmt: skip
+
+
+def _report(report: ReportDoc) -> Record:
+    severity = report.findings_by_severity
+    return {
+        **_meta(report),
+        "source": report.source,
+        "title": report.title,
+        "format": report.format,
+        "publication_date": report.publication_date,
+        "errors": severity.get("error", 0),
+        "warnings": severity.get("warning", 0),
+        "info": severity.get("info", 0),
+        "findings_by_rule": report.findings_by_rule,
+        "flags": report.flags,
+        "passage_count": report.passage_count,
+        "problem_count": report.problem_count,
+        "values": report.values,
+    }
+
+
+def _records_of(
+    backend: SearchBackend, what: str, reports: Sequence[ReportDoc], filters: FindingFilters, page_size: int
+) -> Iterator[Record]:
+    for report in reports:
+        if what == "reports":
+            yield _report(report)
+            continue
+        if what == "findings" and not report.findings_by_rule:
+            continue
+        detail = backend.get_detail(report.report_id)
+        if what == "passages":
+            yield from _passages(backend, report, detail, page_size)
+        elif detail is not None and what == "cells":
+            yield from _cells(report, detail)
+        elif detail is not None:
+            yield from _findings(report, detail, filters)
+
+
+def export_records(
+    backend: SearchBackend, what: str, filters: FindingFilters, *, page_size: int = 100
+) -> Iterator[Record]:
+    """The records of `what` for the reports passing `filters` (rule and severity narrow findings), in
+    region order. The report list is read now (a backend error raises here, before anything is sent);
+    each report's detail is read as the records are consumed."""
+    reports = sort_reports(filter_reports(backend.reports(), filters), "region")
+    return _records_of(backend, what, reports, filters, page_size)
+
+
+def _csv_value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _csv_line(values: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(values)
+    return buffer.getvalue()
+
+
+def export_lines(records: Iterator[Record], what: str, output_format: str) -> Iterator[str]:
+    """CSV (a header, then one line per record) or JSON Lines, each record's columns in COLUMNS order."""
+    columns = COLUMNS[what]
+    if output_format == "csv":
+        yield _csv_line(columns)
+        for record in records:
+            yield _csv_line([_csv_value(record.get(c)) for c in columns])
+        return
+    for record in records:
+        yield json.dumps({c: record.get(c) for c in columns}, ensure_ascii=False, default=str) + "\n"

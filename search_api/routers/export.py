@@ -1,0 +1,53 @@
+"""GET /api/export?what=cells|findings|passages|reports&format=csv|jsonl: the index as a tidy file,
+streamed (the same columns as `govreport export`). Takes the report filters (province, city, county,
+level, year, body); `rule` and `severity` narrow the findings export."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+from pydantic import Field
+
+from search_api.catalog import FindingFilters
+from search_api.deps import BackendDep, SettingsDep
+from search_api.exporting import COLUMNS, ExportFormat, ExportWhat, export_lines, export_records
+from search_api.models import ErrorBody
+
+__all__ = ["ExportParams", "router"]
+
+router = APIRouter(tags=["export"])
+
+_MEDIA = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
+
+
+class ExportParams(FindingFilters):
+    what: ExportWhat = Field(default="reports", description="cells, findings, passages or reports.")
+    format: ExportFormat = Field(default="csv", description="csv or jsonl.")
+
+
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/csv": {}, "application/x-ndjson": {}},
+            "description": "One line per record; columns: "
+            + "; ".join(f"{what}: {', '.join(columns)}" for what, columns in COLUMNS.items()),
+        },
+        422: {"model": ErrorBody},
+        503: {"model": ErrorBody},
+    },
+)
+def export(
+    params: Annotated[ExportParams, Query()], backend: BackendDep, settings: SettingsDep
+) -> StreamingResponse:
+    """Every cell, finding, passage or report of the reports passing the filters, as CSV or JSON Lines."""
+    records = export_records(backend, params.what, params, page_size=settings.page_size_cap)
+    filename = f"govreport-{params.what}.{params.format}"
+    return StreamingResponse(
+        export_lines(records, params.what, params.format),
+        media_type=_MEDIA[params.format],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
