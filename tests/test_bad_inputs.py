@@ -2,7 +2,8 @@
 line naming it, or is read with its problems named; the batch goes on to the good file after them;
 memory stays bounded; `govreport ingest` lists every failed file in its summary.
 
-Sizes are modest so the suite stays fast: the "big text" is 1 MB and meets a 3 s per-file budget; the
+Sizes are modest so the suite stays fast: the "big text" is 1 MB and meets a 10 s per-file budget (room
+for an ordinary file on a loaded machine, far less than the big text's extraction takes today); the
 zip bomb expands to 24 MB against an 8 MB limit. The full-size cases (a 50 MB text, a 1.25 GB bomb)
 are the same code paths; measure them by hand.
 """
@@ -120,7 +121,7 @@ def _run(args: list[str], root: Path) -> tuple[subprocess.CompletedProcess[str],
     )
     env = {
         **os.environ,
-        "GOVREPORT_FILE_TIMEOUT_S": "3",
+        "GOVREPORT_FILE_TIMEOUT_S": "10",
         "GOVREPORT_MAX_EXPANDED_MB": "8",
         "GOVREPORT_DATA_DIR": str(root / "data"),
     }
