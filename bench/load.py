@@ -106,6 +106,7 @@ def main() -> int:
     parser.add_argument("--backend", choices=["tantivy", "sqlite"], default="tantivy")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--seeds", type=int, default=len(SEEDS), help="seed reports indexed before the run")
     parser.add_argument("--copies", type=int, default=0, help="altered seed copies indexed before the run")
     parser.add_argument("--more", type=int, default=20, help="altered copies the concurrent ingest writes")
     parser.add_argument("--no-ingest", action="store_true", help="no ingest running during the load")
@@ -115,7 +116,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="govreport-load-"))
     data_dir = work / "data"
     env = {**os.environ, "GOVREPORT_DATA_DIR": str(data_dir), "GOVREPORT_BACKEND": args.backend}
-    first = [*map(str, SEEDS), *map(str, _copies(work / "base", args.copies, "base"))]
+    first = [*map(str, SEEDS[: args.seeds]), *map(str, _copies(work / "base", args.copies, "base"))]
     started = time.monotonic()
     if _govreport("ingest", *first, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait():
         raise SystemExit("the initial ingest failed")
