@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from nlp.errors import ErrorCode, GovReportError
@@ -199,7 +199,9 @@ def test_readers_layout_render_grid_one_line_per_row_text_once(grid: Grid) -> No
         assert sum(line.count(cell.text + "\t") + line.endswith(cell.text) for line in lines) == 1
 
 
-@settings(max_examples=40, deadline=None)
+# the assume()s below discard grids with an empty row or column: often enough, on some seeds, to trip
+# Hypothesis's filter_too_much health check (a flaky failure in a full run)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(
     _grids(),
     st.lists(st.floats(12, 120), min_size=7, max_size=7),
