@@ -1,0 +1,304 @@
+"""Random reports printed as a PDF's text layer gives them (tests/generator_forms.py, modelled on
+tests/fixtures/sections/*.pdfplumber.txt): prose hard-wrapped at ~38 characters, a page number and a
+running header at every page break, table rows as `label 0 0 0` whose long labels wrap onto lines of
+their own, a page break inside table 3. Read back as a .txt file.
+
+Every value is printed as a token of its own (a blank cell cannot be shown; "/" and "—" can), so every
+printed cell must come back with its value and kind, the sections in order, and every wrapped clause of
+the prose whole inside one passage.
+
+The first property leaves out the sub-cases the extractor still gets wrong; each is an
+xfail(strict=True) test below, drawn so that every example holds the failing case. The second property
+keeps the page furniture that loses rows (running headers, bare page numbers) and claims only that no
+value comes back wrong. When an xfail test starts passing, drop its marker and its exclusion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+from generator import GenReport, Knobs, reports
+from generator_forms import (
+    RESTATES_TABLES,
+    TABLE_NOTE,
+    PdfForm,
+    cell_problems,
+    pdf_forms,
+    render_pdf_text,
+    section_problems,
+    with_overview_paragraph,
+    without_sentences,
+    wrap_line,
+)
+from hypothesis import HealthCheck, Phase, assume, given, note, settings
+from hypothesis import strategies as st
+
+from nlp.extract import extract_document
+from nlp.readers import read_bytes
+from nlp.schema import Report
+
+ROUNDTRIP = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+KNOWN_FAILURE = settings(ROUNDTRIP, phases=[Phase.explicit, Phase.generate])  # fails at once: no shrinking
+# Values are space-separated tokens: a blank cell would be invisible, so none is drawn ("/" and "—" are).
+KNOBS = Knobs(layouts=("spaces",), blanks=True)
+NO_BREAK = 1000  # page_lines / t3_break: no page break
+
+
+def _extract(text: str) -> Report:
+    return extract_document(read_bytes(text.encode("utf-8"), source="report.txt", suffix=".txt"))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _render(gen: GenReport, form: PdfForm) -> tuple[str, list[str], Report]:
+    text, phrases = render_pdf_text(gen, form)
+    note(f"{form}\n--- rendered text ---\n{text}")
+    return text, phrases, _extract(text)
+
+
+def _split_phrases(phrases: list[str], report: Report) -> list[str]:
+    passages = [_squash(p.text) for s in report.sections for p in s.passages]
+    return [
+        f"wrapped phrase in no one passage: {p!r}"
+        for p in phrases
+        if not any(_squash(p) in t for t in passages)
+    ]
+
+
+def _five_mismatches(gen: GenReport, report: Report) -> list[str]:
+    """Each of section 五's items inside a passage of its kind (problem, improvement). Not one passage an
+    item: the text layer keeps no indent, so a paragraph or item that ends a sentence right at the margin
+    cannot be told from one that goes on, and the extractor may end a passage there (the phrase check
+    still requires every clause whole)."""
+    section = report.section("problems_improvements")
+    passages = section.passages if section else []
+    found = []
+    for kind, titles in (("problem", gen.problems), ("improvement", gen.improvements)):
+        texts = [_squash(p.text) for p in passages if p.kind == kind]
+        found.extend(
+            f"五: no {kind} passage holds {title!r}"
+            for title in titles
+            if not any(_squash(title) in t for t in texts)
+        )
+    return found
+
+
+def _assert_roundtrip(gen: GenReport, form: PdfForm) -> None:
+    _, phrases, report = _render(gen, form)
+    wrong, missing = cell_problems(gen, report)
+    found = [
+        *wrong,
+        *missing,
+        *section_problems(gen, report),
+        *_split_phrases(phrases, report),
+        *_five_mismatches(gen, report),
+    ]
+    assert not found, f"{len(wrong)} wrong, {len(missing)} missing:\n" + "\n".join(found[:30])
+
+
+def _partially_granted_cut_in_its_note(gen: GenReport, form: PdfForm) -> bool:
+    """（二）部分公开（区分处理的，| 只计这一情形…: the label's first line ends inside its note, right after
+    区分处理的 (test_..._label_cut_inside_its_note)."""
+    label = next(r.labels[1] or "" for r in gen.applications if r.key == "partially_granted")
+    width = form.label_width + 5  # the renderer's column for a label spanning two columns
+    return len(label) > width and bool(re.search(r"区分处理的?[，,]?$", _squash(label[:width])))
+
+
+def _known_failures_left_out(gen: GenReport, form: PdfForm) -> tuple[GenReport, PdfForm]:
+    """The draw without the sub-cases the extractor still gets wrong (each an xfail test below), and
+    without the seed pool's copy of the table note (`_prose`)."""
+    gen = _prose(gen)
+    # ..._running_header_inside_table, ..._running_header_inside_paragraph, ..._bare_page_number_...
+    form = replace(form, running_header=False, page_number="dash")
+    return without_sentences(gen, *RESTATES_TABLES), form  # ..._wrapped_narrative_line_read_as_row
+
+
+def _prose(gen: GenReport) -> GenReport:
+    """The seed pool's copy of table 3's corner note is no prose (generator_forms.TABLE_NOTE)."""
+    return without_sentences(gen, TABLE_NOTE)
+
+
+@st.composite
+def _cases(draw: st.DrawFn) -> tuple[GenReport, PdfForm]:
+    gen, form = _known_failures_left_out(draw(reports(KNOBS)), draw(pdf_forms()))
+    assume(not _partially_granted_cut_in_its_note(gen, form))
+    return gen, form
+
+
+@ROUNDTRIP
+@given(_cases())
+def test_roundtrip_pdf_text_extracts_every_cell_and_whole_phrases(case: tuple[GenReport, PdfForm]) -> None:
+    _assert_roundtrip(*case)
+
+
+@ROUNDTRIP
+@given(reports(KNOBS), pdf_forms())
+def test_roundtrip_pdf_text_page_furniture_never_gives_a_wrong_value(gen: GenReport, form: PdfForm) -> None:
+    """Bare page numbers and running headers anywhere: a row they cut may be lost (the xfail tests say
+    which), never read with another value; the sections stay in order."""
+    gen = _prose(gen)
+    _, _, report = _render(gen, form)
+    wrong, _ = cell_problems(gen, report, must_return=False)
+    found = [*wrong, *section_problems(gen, report)]
+    assert not found, "\n".join(found[:30])
+
+
+# --- the renderer itself ---------------------------------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None)
+@given(reports(KNOBS), pdf_forms())
+def test_roundtrip_pdf_text_renderer_wraps_and_breaks_pages(gen: GenReport, form: PdfForm) -> None:
+    text, phrases = render_pdf_text(gen, form)
+    lines = text.split("\n")
+    title = f"{gen.body}{gen.year}年政府信息公开工作年度报告"
+    numbers = [line for line in lines if re.fullmatch(r"(- )?\d+( -)?", line)]
+    assert numbers and (form.page_number == "bare") == numbers[0].isdigit()
+    if form.running_header:  # at the top of every page after the first
+        assert lines.count(title) >= len(numbers) - 1
+    else:  # the preamble may print the title on a line of its own
+        assert lines.count(title) <= 1
+    prose = [line for line in lines if not re.search(r"\d\s+[\d/—-]", line)]
+    assert max(len(line) for line in prose) <= max(form.width, 60)
+    paragraphs = [p for s in gen.sections for p in s.paragraphs]
+    assert all(any(phrase in p for p in paragraphs) for phrase in phrases)
+
+
+# --- known failures: each drawn so that every example holds it --------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a page break inside table 3 with the report's title repeated as a running header: the header "
+    "line is read as the wrapped tail of the row above it, whose label then matches nothing: the row is lost",
+)
+@KNOWN_FAILURE
+@given(reports(KNOBS), pdf_forms())
+def test_roundtrip_pdf_text_known_failure_running_header_inside_table(gen: GenReport, form: PdfForm) -> None:
+    gen, form = _known_failures_left_out(gen, form)
+    assume(not _partially_granted_cut_in_its_note(gen, form))
+    # a page break before data row 1–20 of table 3, and no other
+    _assert_roundtrip(
+        gen, replace(form, running_header=True, page_lines=NO_BREAK, t3_break=min(form.t3_break, 20))
+    )
+
+
+def _break_inside_a_paragraph(gen: GenReport, form: PdfForm) -> PdfForm:
+    """`form` with one page break only, after the first line of the first paragraph wrapped over three
+    lines or more."""
+    form = replace(form, page_lines=NO_BREAK, t3_break=NO_BREAK)
+    lines = render_pdf_text(gen, form)[0].split("\n")
+    for section in gen.sections:
+        for paragraph in section.paragraphs:
+            wrapped = wrap_line(paragraph, form.width)
+            if len(wrapped) >= 3 and wrapped[0] in lines:
+                return replace(form, break_at=lines.index(wrapped[0]) + 1)
+    return form
+
+
+@st.composite
+def _long_paragraph_reports(draw: st.DrawFn) -> GenReport:
+    gen = draw(reports(KNOBS))
+    sentence = (
+        "以县政府门户网站为平台，以政府信息公开专栏为依托，扩大信息公开范围，细化信息公开内容，"
+        "积极与全县广大群众进行互动，有效满足群众的政府信息需求。"
+    )
+    return with_overview_paragraph(gen, sentence * 2)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a page break inside a paragraph, the report's title repeated as a running header: the header "
+    "stays in the text, so the paragraph is cut in two passages around it",
+)
+@KNOWN_FAILURE
+@given(_long_paragraph_reports(), pdf_forms())
+def test_roundtrip_pdf_text_known_failure_running_header_inside_paragraph(
+    gen: GenReport, form: PdfForm
+) -> None:
+    gen, form = _known_failures_left_out(gen, form)
+    _assert_roundtrip(gen, replace(_break_inside_a_paragraph(gen, form), running_header=True))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a page break inside a paragraph with a bare page number (`2`, as pdftotext prints it): the "
+    "number stays in the text, so the paragraph is cut in two passages around it",
+)
+@KNOWN_FAILURE
+@given(_long_paragraph_reports(), pdf_forms())
+def test_roundtrip_pdf_text_known_failure_bare_page_number_inside_paragraph(
+    gen: GenReport, form: PdfForm
+) -> None:
+    gen, form = _known_failures_left_out(gen, form)
+    _assert_roundtrip(gen, replace(_break_inside_a_paragraph(gen, form), page_number="bare"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="`（二）部分公开（区分处理的， 1 2 3 4 5 6 21` over `只计这一情形，不计其他情形）`: a label "
+    "whose first line ends inside its note, right after 区分处理的，, matches no row even with its "
+    "tail: the row is lost",
+)
+@KNOWN_FAILURE
+@given(reports(Knobs(layouts=("spaces",), blanks=True, variants=False)), pdf_forms())
+def test_roundtrip_pdf_text_known_failure_label_cut_inside_its_note(gen: GenReport, form: PdfForm) -> None:
+    gen, form = _known_failures_left_out(gen, form)
+    # the label's column holds 14 characters: （二）部分公开（区分处理的，
+    _assert_roundtrip(gen, replace(form, label_width=9))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="prose hard-wrapped at the margin: a paragraph's last line `2件,结转下年度继续办理1件。` "
+    "is read as table 3's row 四 (no cells), and the real row, printed later, is dropped as a "
+    "duplicate",
+)
+@KNOWN_FAILURE
+@given(reports(KNOBS), pdf_forms())
+def test_roundtrip_pdf_text_known_failure_wrapped_narrative_line_read_as_row(
+    gen: GenReport, form: PdfForm
+) -> None:
+    gen, form = _known_failures_left_out(gen, replace(form, width=40))
+    assume(not _partially_granted_cut_in_its_note(gen, form))
+    sentence = (
+        "我县2020年共新收到申请函件198件,予以公开165件,部分公开11件,保护第三方合法权益不予公开1件,"
+        "本机关不掌握相关情况共17件,没有现成信息需要另行制作2件,结转下年度继续办理1件。"
+    )
+    _assert_roundtrip(with_overview_paragraph(gen, sentence), form)  # last line: 2件,结转下年度继续办理1件。
+
+
+# the overview as printed when a line of prose restating table 2 is cut short by a number that does not
+# fit (…其他对外管理服务事项 | 1379件、…): two long paragraphs set the usual line width first
+_LONG = (
+    "以县政府门户网站为平台，以政府信息公开专栏为依托，扩大信息公开范围，细化信息公开内容，"
+    "积极与全县广大群众进行互动，有效满足群众的政府信息需求。"
+)
+_RESTATING = (
+    "具体情况如下:我县2020年主动对外公开规范性文件共15个、处理决定行政许可75295件、行政处罚4964件、"
+    "行政强制84件、其他对外管理服务事项1379件、行政事业性收费本年增减0件、政府集中采购1项,共225万元。"
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="prose hard-wrapped at the margin: a line restating table 2 left short by a number that did "
+    "not fit (`75295件、行政处罚4964件、行政强制84件、其他对外管理服务事项`, then `1379件、行政事业性收费…`) "
+    "is taken for table text: the sentence is cut in two passages and `1379件、` is lost",
+)
+@KNOWN_FAILURE
+@given(reports(KNOBS), pdf_forms())
+def test_roundtrip_pdf_text_known_failure_wrapped_prose_restating_table_2(
+    gen: GenReport, form: PdfForm
+) -> None:
+    gen, form = _known_failures_left_out(gen, replace(form, width=38))
+    assume(not _partially_granted_cut_in_its_note(gen, form))
+    _assert_roundtrip(with_overview_paragraph(gen, _LONG * 2, _RESTATING), form)
