@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import combinations
+from itertools import combinations, islice
 
 from nlp.cellvalues import parse_cell
 from nlp.schema import Cell, Span
@@ -76,7 +76,7 @@ def fit_row(printed: Sequence[Cell], columns: Sequence[str], *, check: Check | N
         return Fit(dict(zip(columns, printed, strict=True)), "ok")
     if len(printed) < len(columns):
         return Fit({}, "too_few", ambiguous=tuple(columns))
-    drops = list(combinations(range(len(printed)), len(printed) - len(columns)))[:_MAX_READINGS]
+    drops = list(islice(combinations(range(len(printed)), len(printed) - len(columns)), _MAX_READINGS))
     kept = [[c for i, c in enumerate(printed) if i not in drop] for drop in drops]
     consistent = [(d, k) for d, k in zip(drops, kept, strict=True) if check is None or check(k)]
     pool = consistent or list(zip(drops, kept, strict=True))
