@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.extract import extract_document, extract_path
+from nlp.extract import extract_document, extract_path, extract_text
 from nlp.readers import read_path
 from nlp.schema import Passage, Report, Section, SourceDocument, SourceLine
 from nlp.sections import split_passages, split_sections
@@ -234,3 +234,18 @@ def test_passages_reflow_hard_wrapped_dump_gives_whole_sentences(seed: Path, sty
         assert [t for t in texts if not _ends_sentence(t) and not _heading(t)] == [], key
     if style != "bare":  # paragraph starts are marked: a line ending 。 at the margin does not end one
         assert got == want
+
+
+def test_passages_reflow_bare_page_number_inside_a_paragraph_is_dropped() -> None:
+    """pdftotext prints a page's number alone on a line (`2`): it is page furniture, not a paragraph end."""
+    text = (
+        "某县人民政府2021年政府信息公开工作年度报告\n一、总体情况\n"
+        "以县政府门户网站为平台，以政府信息公开专栏为依托，扩大信息公开范围，细化信息公\n2\n"
+        "开内容，积极与全县广大群众进行互动，有效满足群众的政府信息需求。\n二、主动公开政府信息情况\n"
+    )
+    overview = extract_text(text).section("overview")
+    assert overview is not None
+    assert [p.text for p in overview.passages] == [
+        "以县政府门户网站为平台，以政府信息公开专栏为依托，扩大信息公开范围，细化信息公开内容，"
+        "积极与全县广大群众进行互动，有效满足群众的政府信息需求。"
+    ]
