@@ -250,3 +250,106 @@ def test_tables_rows_without_cells_stay_missing_where_the_form_is_filled() -> No
         "suit_direct",
         "suit_after_review",
     ]
+
+
+# A DOCX converted one cell per paragraph (pymupdf4llm on the DOCX): blank cells vanish, a few cells are
+# joined on one line, the table-2 block marker shares a line with its header word.
+ONE_CELL_A_LINE = [
+    "二、主动公开政府信息情况",
+    "第二十条第（一）项",
+    "信息内容",
+    "本年制发件数",
+    "本年废止件数",
+    "现行有效件数",
+    "规章",
+    "0",
+    "0",
+    "0",
+    "行政规范性文件",
+    "23",
+    "9",
+    "146",
+    "第二十条第（六）项 信息内容",
+    "本年处理决定数量",
+    "行政处罚",
+    "365",
+    "行政强制",
+    "0",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "行政复议",
+    "行政诉讼 结果维持",
+    "结果 纠正",
+    "尚未 审结 总计",
+    "87",
+    "9 11",
+    "5 112",
+    "5",
+    "1",
+    "0",
+    "2",
+    "8",
+    "0",
+    "0",
+    "0",
+    "0",
+    "0",
+    "五、存在的主要问题及改进情况",
+]
+
+
+def test_tables_one_cell_a_line_values_follow_their_label() -> None:
+    """Bare numbers that do not count pages (0 0 0 23 9 146 …) are cells, not page numbers, and values one
+    a line after a label are that label's."""
+    result = parse_tables(ONE_CELL_A_LINE)
+    assert _row(result, "active_disclosure", "regulations") == {"issued": 0, "repealed": 0, "in_force": 0}
+    assert list(_row(result, "active_disclosure", "normative_documents").values()) == [23, 9, 146]
+    assert _row(result, "active_disclosure", "punishment") == {"decisions": 365}
+    assert _row(result, "active_disclosure", "coercion") == {"decisions": 0}
+
+
+def test_tables_bare_numbers_counting_pages_are_page_numbers() -> None:
+    lines = [
+        "第二十条第（一）项",
+        "规章 0 0 0",
+        "2",
+        "行政规范性文件 1 2 3",
+        "3",
+        "第二十条第（八）项",
+        "行政事业性收费 5",
+    ]
+    result = parse_tables(lines)
+    assert list(_row(result, "active_disclosure", "normative_documents").values()) == [1, 2, 3]
+    assert not _problems(result, "values_without_label") and not _problems(result, "row_too_many_cells")
+
+
+def test_tables_scattered_review_numbers_placed_when_every_group_sums() -> None:
+    """Table 4's numbers over many lines under a header cut apart: read as three groups of five, in
+    order, only because all three group totals hold."""
+    review = parse_tables(ONE_CELL_A_LINE).tables.get("review_litigation")
+    assert review is not None
+    assert [review.value("review", c) for c in ("upheld", "corrected", "other", "pending", "total")] == [
+        87,
+        9,
+        11,
+        5,
+        112,
+    ]
+    assert review.value("suit_direct", "total") == 8
+
+
+def test_tables_scattered_review_numbers_left_unplaced_when_a_group_does_not_sum() -> None:
+    lines = [line if line != "5 112" else "5 113" for line in ONE_CELL_A_LINE]
+    result = parse_tables(lines)
+    review = result.tables.get("review_litigation")
+    assert review is not None and all(not row.cells for row in review.rows)
+    assert [p.table for p in _problems(result, "values_without_label")] == ["review_litigation"]
+
+
+def test_tables_one_row_of_review_numbers_is_read_as_printed_even_when_a_total_is_wrong() -> None:
+    """One printed row of fifteen numbers is table 4's row as it is: a report's own arithmetic error is
+    kept for the lint (hongze_2023 prints 行政复议 10 1 0 0 with total 0)."""
+    lines = ["四、政府信息公开行政复议、行政诉讼情况", "10 1\t0\t0\t0 0\t0 0\t0\t0\t5\t0\t0\t0\t0"]
+    review = parse_tables(lines).tables.get("review_litigation")
+    assert (
+        review is not None and review.value("review", "total") == 0 and review.value("review", "upheld") == 10
+    )

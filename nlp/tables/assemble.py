@@ -9,6 +9,7 @@ ends at prose, at another table's start, or (table 4) at the first label after i
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -90,6 +91,10 @@ class _Assembler:
         self.line_mode: tuple[int, bool] | None = None  # (line, its values were printed above their label)
         self.value_rows = {t.row for t in tokens if t.kind == "value"}
         self.label_rows = {t.row for t in tokens if t.kind == "label" and _meaningful(t.text)}
+        per_line = Counter(t.line for t in tokens)
+        self.single_value_lines = {
+            t.line for t in tokens if t.kind == "value" and t.plain and per_line[t.line] == 1
+        }
         self.blank_review_rows = _blank_rows(tokens, width=len(aligner.review_columns()))
         self.review_chars = _review_header_chars(aligner)
         self.stub: Token | None = None  # a label start waiting for the rest of its row's label
@@ -140,6 +145,16 @@ class _Assembler:
         in an earlier row: 三、本年度办理结果 spanning its rows) are no cell of the row above."""
         return token.plain or any(t.row == token.row for t in (*self.parts, *self.values))
 
+    def one_a_line(self, token: Token) -> bool:
+        """One cell per paragraph (a converter's DOCX output): the label alone on its line, then its
+        values one a line. A value alone on its line after such values continues the row; a line of
+        several values after them is PDF text's next row, printed above its label."""
+        values = [v for v in self.values if v.kind == "value"]
+        lines = {p.line for p in self.parts}
+        return token.line in self.single_value_lines and all(
+            v.line in self.single_value_lines and v.line not in lines for v in values
+        )
+
     def in_number_row(self, token: Token) -> bool:
         """Table 4's row of numbers: a grid row holding values, or (a blank form) one of exactly as many
         empty cells as the table has columns."""
@@ -161,6 +176,8 @@ class _Assembler:
         on_label_line = any(p.line == token.line for p in self.parts)
         has_item = any(self.a.part_kind(p.text) is None for p in self.parts)
         has_values = any(v.kind == "value" for v in self.values)
+        if has_values and has_item and self.one_a_line(token):
+            return False
         above = not on_label_line and (has_values or not has_item)
         if above and has_values:
             self.finish_row()

@@ -438,14 +438,39 @@ def _build_review(
         return _build_review_glued(raw, table, columns=columns, groups=groups, aligner=aligner, source=source)
     printed = printed_cells(raw.numbers, len(columns))
     fit = fit_row(printed, columns, check=review_check(aligner))
+    scattered = _scattered(raw.numbers, groups=len(groups))
+    if scattered and fit.status == "ok" and not review_check(aligner)(printed):
+        fit = Fit({}, "scattered")
     table.rows = _review_rows(printed, fit.cells, groups=groups, width=width, line=raw.numbers[0].line)
     if fit.status == "ok":
         return table, []
+    if fit.status == "scattered":
+        raws = [c.raw for c in printed]
+        return table, [
+            problem(
+                ErrorCode.VALUES_WITHOUT_LABEL,
+                f"table 4's {len(raws)} numbers {raws} are printed over {scattered} lines under a header "
+                "cut apart, and read as three groups of five not every group sums to its total: no cell "
+                "was placed",
+                source=source,
+                line=raw.numbers[0].line,
+                table="review_litigation",
+                detail={"values": raws, "lines": scattered},
+            )
+        ]
     whole = TableRow(key=None, label="行政复议 / 行政诉讼", line=raw.numbers[0].line, printed=printed)
     item = RawRow(
         "review_litigation", [], list(raw.numbers), _review_alignment("review_litigation", whole.line)
     )
     return table, [_count_problem(fit, row=whole, item=item, columns=columns, source=source)]
+
+
+def _scattered(numbers: Sequence[Token], *, groups: int) -> int:
+    """The number of printed rows table 4's numbers come from, when more than its groups (one cell per
+    paragraph, a few cells joined: 87 / 9 11 / 5 112 / 5 …); 0 when they form one row, or a row per
+    group. Only such scattered numbers need their group totals to hold to be read in template order."""
+    rows = len({t.row for t in numbers if t.kind == "value"})
+    return rows if rows > groups else 0
 
 
 def _build_review_glued(

@@ -23,13 +23,18 @@ __all__ = ["Token", "TokenKind", "tokenize"]
 TokenKind = Literal["label", "value", "empty", "break"]
 
 _PAGE_NUMBER = re.compile(r"^\s*[-—－]?\s*\d{1,3}\s*[-—－]?\s*$|^\s*第\s*\d+\s*页")
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,3})\s*$")
 # A page footer a converter printed as a table row (|  |  | - 3 | - |): its cells joined read `- 3 -`.
 _GRID_PAGE_NUMBER = re.compile(r"^[-—－−–]\s*\d{1,3}\s*[-—－−–]$|^第\s*\d+\s*页")
 _SENTENCE_END = re.compile(r"[。；;！？]")
 # A stray character of vertically printed text before a real label: "三 2.其他…", "办 （三）不予公开".
 _STRAY_PREFIX = re.compile(r"^[\u4e00-\u9fff、]\s+(?=[(（\d１-９])")
 # White space followed by an enumerator: where the next part of a multi-part row label begins.
-_NEXT_PART = re.compile(r"(?<=\s)(?=[(（][一二三四五六七八九十]{1,2}[)）]|\d{1,2}[.、．](?!\d))")
+_NEXT_PART = re.compile(
+    r"(?<=\s)(?=[(（][一二三四五六七八九十]{1,2}[)）]|\d{1,2}[.、．](?!\d))"
+    # a table-2 block marker followed by its header words on one line: 第二十条第（六）项 信息内容
+    r"|(?<=[)）]项\s)(?=\S)"
+)
 _MAX_LABEL_CHARS = 60
 _MAX_CONTINUATION_CHARS = 12
 _MAX_HEADING_CHARS = 30
@@ -107,6 +112,7 @@ def tokenize(
     lines numbered in `glued` are marked so their digit runs are decoded, not read as numbers."""
     offsets = line_offsets(lines)
     in_block = _block_lines(blocks)
+    bare_cells = _bare_number_cells(lines, skip=in_block | glued)
     tokens: list[Token] = []
     row = 0
     for index, text in enumerate(lines):
@@ -119,7 +125,7 @@ def tokenize(
                 continue
             row = _tab_line(tokens, text, line=number, start=start, row=row, grid=number in in_block)
             continue
-        if number not in glued and _PAGE_NUMBER.match(text):
+        if number not in glued and number not in bare_cells and _PAGE_NUMBER.match(text):
             continue
         if _continues_cell(tokens, text, line=number, previous=lines[index - 1] if index else ""):
             last = tokens[-1]
@@ -140,6 +146,20 @@ def tokenize(
         cells = _field_tokens(text, line=number, start=start, row=row, plain=True)
         tokens.extend(replace(t, glued=number in glued) for t in cells)
     return tokens
+
+
+def _bare_number_cells(lines: Sequence[str], *, skip: set[int] | frozenset[int]) -> set[int]:
+    """Lines holding a bare number that are table cells, not page numbers. Page numbers count pages:
+    the document's bare numbers in order go 1, 2, 3… (a page's number may be missing). When they do not
+    (0 0 0 23 9 146 …), they are the cells of a converter that printed one cell per paragraph."""
+    found = [
+        (index + 1, int(match.group(1)))
+        for index, text in enumerate(lines)
+        if index + 1 not in skip and (match := _BARE_NUMBER.match(text))
+    ]
+    values = [value for _, value in found]
+    pages = bool(values) and values[0] >= 1 and all(0 < b - a <= 2 for a, b in pairwise(values))
+    return set() if pages else {number for number, _ in found}
 
 
 def _tab_line(tokens: list[Token], text: str, *, line: int, start: int, row: int, grid: bool) -> int:
