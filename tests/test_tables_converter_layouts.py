@@ -353,3 +353,29 @@ def test_tables_one_row_of_review_numbers_is_read_as_printed_even_when_a_total_i
     assert (
         review is not None and review.value("review", "total") == 0 and review.value("review", "upheld") == 10
     )
+
+
+def test_tables_short_rows_under_their_part_header_go_under_the_columns_it_names() -> None:
+    """The table's header row printed again after a page break, naming its columns without the dropped
+    one: each number goes under its header; the column that part does not print stays absent."""
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计",
+        "一、本年新收政府信息公开申请数量\t10\t2\t0\t1\t0\t3\t16",
+        "二、上年结转政府信息公开申请数量\t1\t0\t0\t0\t0\t1\t2",
+        "\t自然人\t商业企业\t科研机构\t社会公益组织\t其他\t总计",
+        "（七）总计\t10\t2\t0\t1\t4\t17",
+    ]
+    result = parse_tables(lines)
+    assert _row(result, "applications", "handled_total") == {
+        "natural_person": 10,
+        "commercial": 2,
+        "research": 0,
+        "social_welfare": 1,
+        "other_org": 4,
+        "total": 17,
+    }
+    (found,) = _problems(result, "row_too_few_cells")
+    assert found.detail["not_printed"] == "legal_service"
+    without_header = [line for line in lines if line != lines[4]]
+    assert _row(parse_tables(without_header), "applications", "handled_total") == {}

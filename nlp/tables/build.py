@@ -166,6 +166,8 @@ def _build(
     table = Table(key=raw.key, format=fmt, span=_span(raw), rows=rows)
     problems.extend(decode_glued_rows(table, glued, aligner=aligner, source=source))
     if raw.key == "applications":
+        deferred, placed = _place_under_part_header(raw, deferred, aligner=aligner, source=source)
+        problems.extend(placed)
         deferred, placed = _place_dropped_blank_column(table, deferred, aligner=aligner, source=source)
         problems.extend(placed)
     for row, item, columns in deferred:  # after the others: their arithmetic needs the whole table
@@ -184,6 +186,63 @@ def _build(
 
 
 Deferred = list[tuple[TableRow, RawRow, tuple[str, ...]]]
+
+
+def _place_under_part_header(
+    raw: RawTable, deferred: Deferred, *, aligner: LabelAligner, source: str | None
+) -> tuple[Deferred, list[Problem]]:
+    """Table 3 rows one number short under a header row printed again where the table continues (a new
+    page) that names one column fewer: each number goes under the header cell above it, and the column
+    that part does not print stays absent (not blank: nothing is printed for it)."""
+    columns = aligner.application_columns()
+    rows = sorted(raw.rows, key=lambda r: r.line)
+    keyed = [
+        (h, key) for h in raw.headers if h.field >= 0 and (key := aligner.column_key("applications", h.text))
+    ]
+    placed: set[int] = set()
+    found = []
+    for index, (row, item, _) in enumerate(deferred):
+        if not row.key or len(row.printed) != len(columns) - 1:
+            continue
+        after = _last_full(rows, item, columns)
+        part = [(h, key) for h, key in keyed if after < h.line < item.line]
+        fields = {h.field: key for h, key in part}
+        named = [c for c in columns if c in fields.values()]
+        tokens = _inner(item)
+        if not after or len(fields) != len(part) or len(named) != len(part) or len(named) != len(columns) - 1:
+            continue
+        if [t.field for t in tokens] != sorted(fields) or [fields[t.field] for t in tokens] != named:
+            continue
+        row.cells = {fields[t.field]: cell_of(t) for t in tokens}
+        missing = next(c for c in columns if c not in named)
+        placed.add(index)
+        raws = [c.raw for c in row.printed]
+        found.append(
+            problem(
+                ErrorCode.ROW_TOO_FEW_CELLS,
+                f"{row.label}: {len(raws)} value cells {raws} for {len(columns)} columns; the header row "
+                f"printed above this part of the table names its columns without {missing}, so each value "
+                f"is placed under its header and {missing} is not printed",
+                source=source,
+                line=row.line,
+                table=item.table,
+                row=row.key,
+                detail={"printed": raws, "columns": list(columns), "not_printed": missing},
+            )
+        )
+    return [entry for index, entry in enumerate(deferred) if index not in placed], found
+
+
+def _last_full(rows: Sequence[RawRow], item: RawRow, columns: Sequence[str]) -> int:
+    """The line of the last row before `item` that prints a value under every column (0 if none)."""
+    lines = [r.line for r in rows if r.line < item.line and len(_inner(r)) == len(columns)]
+    return max(lines, default=0)
+
+
+def _inner(item: RawRow) -> list[Token]:
+    """The row's value tokens from its first printed value to its last, blank cells between included."""
+    filled = [i for i, t in enumerate(item.values) if t.kind != "empty"]
+    return list(item.values[filled[0] : filled[-1] + 1]) if filled else []
 
 
 def _place_dropped_blank_column(
