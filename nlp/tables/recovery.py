@@ -169,6 +169,8 @@ def _split_table_text(text: str, vocab: _Vocabulary, aligner: LabelAligner) -> _
             lines.append(rest[:end])
             pos += end
             continue
+        if _ENUMERATOR.match(rest):  # 一、本年新收… opens a row (it is also where a table may start)
+            return _row_part(rest, lines, vocab, aligner)
         start = vocab.starts.match(rest) or _NOTE.match(rest)
         if start is not None and start.end() > 0:
             note = _NOTE.match(rest)
@@ -249,8 +251,8 @@ def recover_line(line: str, *, dump: bool = False) -> list[RecoveredLine] | None
     to be a crawler's dump (`dump`), a short line holding one glued row (a table-2 block) counts too."""
     vocab = _vocabulary()
     shortest = vocab.dump_min_chars if dump else vocab.min_chars
-    if len(line) < shortest or not vocab.starts.search(line):
-        return None
+    if len(line) < shortest or "\t" in line or not vocab.starts.search(line):
+        return None  # a line with tabs is a grid row already
     aligner = get_aligner()
     out: list[RecoveredLine] = []
     prose = ""
@@ -313,9 +315,9 @@ def _add_row(out: list[RecoveredLine], label: str | None, run: str) -> None:
 def recover_document(doc: SourceDocument) -> SourceDocument:
     """The document with every one-line body split into its rows (blocks renumbered to match)."""
     texts = [line.text for line in doc.lines]
-    vocab = _vocabulary()
-    one_line = any(len(t) >= vocab.min_chars and vocab.starts.search(t) for t in texts)
-    if not (one_line or header_end(texts) > 0):
+    # A dump is a crawler's (its header says so) or has a long line whose tables really are glued rows:
+    # a prose line that merely quotes a table's note does not make the rest of the document a dump.
+    if header_end(texts) == 0 and not any(recover_line(t) is not None for t in texts):
         return doc
     lines: list[SourceLine] = []
     new_number: list[int] = []  # old line index → new 1-based number of its first piece
