@@ -3,8 +3,9 @@
 A crawler's text dump prints the whole page body on one line: headings inline, and every table as
 labels and digits glued together (`…申请数量1000001二、上年结转…`, `00000002.其他…`). This step splits such
 a line, and only inside its tables, into the lines a person sees: a heading, a marker, one header word
-per line, and one row per line as `label digits`. It never changes a character: the lines joined again
-are the line it was given, apart from the white space it puts between a label and its digits.
+per line, and one row per line as `label digits`. It changes no printed character: the lines joined again
+are the line it was given, apart from white space (one space between a label and its digits, and before
+an inner enumerator; none kept between header words or around the pieces it splits off).
 
 Rows recovered this way are marked `glued`: their digit runs are decoded by the template's arithmetic
 (nlp.tables.decode), since only the arithmetic can tell `120` from 1,20 or 12,0.
