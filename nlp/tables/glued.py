@@ -46,8 +46,7 @@ def decode_glued_rows(
         states.append(_settle(row, decoded, columns))
     if table.key == "applications":
         _narrow_by_columns(table, states, aligner=aligner)
-        chosen_hold = all(_still_holds(table, s, aligner=aligner) for s in states)
-        if not (chosen_hold and applications_hold(table, aligner=aligner)):
+        if not applications_hold(table, aligner=aligner):  # the chosen rows' own checks included
             _distrust_arithmetic(states)
         _corroborate(table, states, aligner=aligner)
     found = (
@@ -76,14 +75,6 @@ def _narrow_by_columns(table: Table, states: Sequence[_Glued], *, aligner: Label
                 changed = True
         if not changed:
             return
-
-
-def _still_holds(table: Table, state: _Glued, *, aligner: LabelAligner) -> bool:
-    """A row the arithmetic chose still satisfies it against the table as finally read."""
-    decoding = state.row.decoding
-    if decoding is None or decoding.method != "arithmetic" or len(state.readings) != 1:
-        return True
-    return application_check(table, state.row.key or "", aligner=aligner)(state.readings[0])
 
 
 def _corroborate(table: Table, states: Sequence[_Glued], *, aligner: LabelAligner) -> None:
