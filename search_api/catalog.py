@@ -130,18 +130,11 @@ class FoundFinding(BaseModel):
     finding: Finding
 
 
+_REPORT_FIELDS = set(FoundFinding.model_fields) - {"finding"}  # the report's own fields, named alike
+
+
 def _found(report: ReportDoc, finding: Finding) -> FoundFinding:
-    return FoundFinding(
-        report_id=report.report_id,
-        source=report.source,
-        issuing_body=report.issuing_body,
-        province=report.province,
-        city=report.city,
-        county=report.county,
-        level=report.level,
-        year=report.year,
-        finding=finding,
-    )
+    return FoundFinding(**report.model_dump(include=_REPORT_FIELDS), finding=finding)
 
 
 def _finding_keeps(finding: Finding, filters: FindingFilters, *, skip: str | None = None) -> bool:
