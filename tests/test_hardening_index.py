@@ -180,7 +180,8 @@ _POOL_SCRIPT = textwrap.dedent(
     import search_api.ingest as ingest
 
     def slow(path, settings):
-        print(os.getpid(), flush=True)
+        # one write(2) of a few bytes: two workers writing at once cannot interleave inside a line
+        os.write(1, f"{{os.getpid()}}\\n".encode())
         time.sleep(120)
 
     ingest._extract = slow
@@ -206,7 +207,11 @@ def test_hardening_workers_die_with_their_parent() -> None:
         text=True,
     )
     assert parent.stdout is not None
-    workers = [int(parent.stdout.readline()) for _ in range(2)]
+    workers: list[int] = []
+    while len(workers) < 2:
+        line = parent.stdout.readline()
+        assert line, f"the pool script ended before both workers started: {workers}"
+        workers += [int(word) for word in line.split()]
     parent.send_signal(signal.SIGKILL)
     parent.wait(timeout=30)
     deadline = time.monotonic() + 10
