@@ -11,6 +11,7 @@ import importlib
 from collections.abc import Sequence
 
 from nlp.lint.catalogue import lint_config, make_finding
+from nlp.lint.names import metric_name, reading_name
 from nlp.schema import Claim, Finding, Report
 
 __all__ = ["claim_findings", "verified_claims"]
@@ -46,7 +47,10 @@ def _readings(claim: Claim) -> tuple[str, str]:
     tried = [(name, value) for name, value in claim.readings_tried.items()]
     if not tried:
         return "无可用读法", "no reading of the tables applies"
-    zh = "；".join(f"{name} = {'缺' if value is None else value}" for name, value in tried)
+    # people read the Chinese message: readings are named by their rows, not by their keys
+    zh = "；".join(
+        f"{reading_name(claim.metric, name)} = {'缺' if value is None else value}" for name, value in tried
+    )
     en = "; ".join(f"{name} = {'missing' if value is None else value}" for name, value in tried)
     return zh, en
 
@@ -72,7 +76,8 @@ def _contradiction(claim: Claim, *, source: str) -> Finding:
     why = f" Regrouped: {'; '.join(reasons)}." if reasons else ""
     return make_finding(
         "C-SCOPE" if cue else "C-CONTRADICTED",
-        message_zh=f"文字称 {claim.metric} 为 {_stated(claim)}，表格的各种读法均不符：{tried_zh}。{scope_zh}"
+        message_zh=f"文字称「{metric_name(claim.metric)}」为 {_stated(claim)}，表格的各种读法均不符："
+        + f"{tried_zh}。{scope_zh}"
         + ("文字的分组与模板不同。" if reasons else ""),
         message_en=f"The prose states {claim.metric} = {claim.value}, which no reading of the tables "
         f"supports ({tried_en}).{scope_en}{why}",
@@ -94,7 +99,7 @@ def _contradiction(claim: Claim, *, source: str) -> Finding:
 def _unverifiable(claim: Claim, *, source: str) -> Finding:
     return make_finding(
         "C-UNVERIFIABLE",
-        message_zh=f"文字称 {claim.metric} 为 {_stated(claim)}，表格中缺少核对所需的单元格。",
+        message_zh=f"文字称「{metric_name(claim.metric)}」为 {_stated(claim)}，表格中缺少核对所需的单元格。",
         message_en=f"The prose states {claim.metric} = {claim.value}; the tables lack the cells to check it.",
         source=source,
         cells=claim.cells,

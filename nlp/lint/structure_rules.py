@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from nlp.lint.catalogue import load_catalogue, make_finding, rule_for_problem
 from nlp.lint.identities import cell_view
-from nlp.lint.names import column_name, row_name, table_name
+from nlp.lint.names import cell_key_name, column_name, row_name, table_name
 from nlp.schema import (
     Cell,
     Finding,
@@ -109,7 +109,8 @@ def _detail_zh(problem: Problem) -> str:
     text = f"印有 {len(printed)} 个数值（{' '.join(map(str, printed))}），模板有 {len(columns)} 列。"
     ambiguous = problem.detail.get("ambiguous")
     if isinstance(ambiguous, list) and ambiguous:
-        text += f"无法确定的单元格：{'、'.join(map(str, ambiguous))}，涉及它们的勾稽关系不予核对。"
+        names = [cell_key_name(problem.table or "", str(key)) for key in ambiguous]
+        text += f"无法确定的单元格：{'、'.join(names)}，涉及它们的勾稽关系不予核对。"
     elif isinstance(ambiguous, list):
         text += "各种一致的读法给出相同的单元格，整行可确定。"
     return text
