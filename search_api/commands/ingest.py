@@ -4,6 +4,9 @@ and `--rebuild` (Elasticsearch: a new versioned index, swapped in when complete)
 from __future__ import annotations
 
 import sys
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,10 +16,11 @@ from nlp.errors import GovReportError, one_line, printable_name
 from nlp.settings import Settings, get_settings
 from search_api.commands.common import BackendName, resolve_inputs
 
-if TYPE_CHECKING:  # search_api.ingest is imported when the command runs
+if TYPE_CHECKING:  # search_api.ingest and the backends are imported when the command runs
+    from indexer.backends import SearchBackend
     from search_api.ingest import IngestSummary
 
-__all__ = ["register", "settings_for"]
+__all__ = ["IndexTotals", "index_totals", "register", "settings_for"]
 
 
 def settings_for(*, backend: BackendName | None, data_dir: Path | None) -> Settings:
@@ -29,7 +33,32 @@ def settings_for(*, backend: BackendName | None, data_dir: Path | None) -> Setti
     return get_settings().model_copy(update=updates)
 
 
-def _print_summary(summary: IngestSummary, *, backend: str) -> None:
+@dataclass(frozen=True)
+class IndexTotals:
+    """What the index holds after the run, every earlier run included."""
+
+    reports: int
+    findings_by_severity: Counter[str]
+
+
+def index_totals(backend: SearchBackend) -> IndexTotals | None:
+    """The reports and their findings by severity over the whole index (None when it cannot say): a
+    second run skips unchanged files, so its own counts say nothing of what the index holds."""
+    try:
+        reports = backend.reports()
+    except GovReportError:
+        return None
+    severities: Counter[str] = Counter()
+    for report in reports:
+        severities.update(report.findings_by_severity)
+    return IndexTotals(reports=len(reports), findings_by_severity=severities)
+
+
+def _severities(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{k}: {counts.get(k, 0)}" for k in ("error", "warning", "info"))
+
+
+def _print_summary(summary: IngestSummary, *, backend: str, totals: IndexTotals | None) -> None:
     lines = [
         f"files read: {summary.files_read}  indexed: {summary.indexed}  "
         f"unchanged (skipped): {summary.unchanged}  replaced old versions: {summary.replaced}  "
@@ -42,11 +71,16 @@ def _print_summary(summary: IngestSummary, *, backend: str) -> None:
         lines.append(f"duplicates (same bytes as another file, indexed once): {len(summary.duplicates)}")
         lines += [f"  {printable_name(d.source)} = {printable_name(d.same_as)}" for d in summary.duplicates]
     if summary.checked:
-        severities = summary.findings_by_severity
-        counts = ", ".join(f"{k}: {severities.get(k, 0)}" for k in ("error", "warning", "info"))
-        lines.append(f"findings by severity: {counts}")
+        lines.append(
+            f"findings by severity in the files indexed now: {_severities(summary.findings_by_severity)}"
+        )
     else:
         lines.append("check step skipped: nlp.lint is not available in this installation")
+    if totals is not None:
+        lines.append(
+            f"the index holds {totals.reports} report(s); "
+            f"findings by severity: {_severities(totals.findings_by_severity)}"
+        )
     print("\n".join(lines), file=sys.stderr)
 
 
@@ -87,12 +121,13 @@ def ingest_command(
                 progress=bar.update,
                 rebuild=rebuild,
             )
+        totals = index_totals(search_backend)
     except GovReportError as exc:
         print(exc.describe(), file=sys.stderr)
         raise typer.Exit(code=2) from exc
     finally:
         search_backend.close()
-    _print_summary(summary, backend=search_backend.name)
+    _print_summary(summary, backend=search_backend.name, totals=totals)
     if summary.failed or unread:
         raise typer.Exit(code=1)
 
