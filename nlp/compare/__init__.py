@@ -27,6 +27,7 @@ from nlp.compare.plans import (
     commitments,
     compare_reports,
     find_matches,
+    flags_among,
     neighbourhood_key,
 )
 
@@ -46,6 +47,7 @@ __all__ = [
     "commitments",
     "compare_reports",
     "find_matches",
+    "flags_among",
     "load_compare_config",
     "neighbourhood_key",
 ]

@@ -23,7 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
+from rapidfuzz import fuzz, process
 
 from nlp.compare.config import CompareConfig, load_compare_config
 from nlp.compare.index import PassageRecord, ScoredPairs, relation, scored_pairs
@@ -54,6 +56,7 @@ __all__ = [
     "commitments",
     "compare_reports",
     "find_matches",
+    "flags_among",
     "neighbourhood_key",
 ]
 
@@ -372,3 +375,63 @@ def boilerplate_flags(
             _add(flags, corpus.located[later], "boilerplate", kind)
             _add(flags, corpus.located[earlier], "boilerplate", kind)
     return {key: [f for f in FLAG_ORDER if f in names] for key, names in flags.items()}
+
+
+def _near(norms: Sequence[str], rows: Sequence[int], *, score: float) -> np.ndarray:
+    """For each of `rows`, which records score at least `score` against it (one row of the matrix each)."""
+    if not rows:
+        return np.zeros((0, len(norms)), dtype=bool)
+    chosen = [norms[i] for i in rows]
+    return np.asarray(process.cdist(chosen, norms, scorer=fuzz.ratio, score_cutoff=score) >= score)
+
+
+def flags_among(
+    report: Report, others: Sequence[Report], *, config: CompareConfig | None = None
+) -> dict[int, list[str]]:
+    """The flags `boilerplate_flags([report, *others])` (exhaustive mode) gives `report`'s passages, by
+    span start, scoring only the rows that decide them: its passages against every passage, and those
+    of its related near-duplicates (whose spread may make the pair template language). Linear in the
+    others where boilerplate_flags is quadratic, so a report can be flagged against its neighbourhood."""
+    cfg = config or load_compare_config()
+    unique = [report, *{r.sha256: r for r in others if r.sha256 != report.sha256}.values()]
+    pairs = [pair for r in unique for pair in _records_of(r, kind="all", config=cfg)]
+    own = [i for i, (_, item) in enumerate(pairs) if item.report is report]
+    mine = set(own)
+    if not own:
+        return {}
+    records, norms = [r for r, _ in pairs], [r.norm for r, _ in pairs]
+    near = dict(zip(own, _near(norms, own, score=cfg.min_score), strict=True))
+    partners = sorted(
+        {
+            int(j)
+            for i in own
+            for j in np.flatnonzero(near[i])
+            if j not in mine and _related(records, i, int(j), cfg)
+        }
+    )
+    near.update(zip(partners, _near(norms, partners, score=cfg.min_score), strict=True))
+
+    def common(i: int) -> bool:
+        spread = len({records[j].body for j in np.flatnonzero(near[i]).tolist()} | {records[i].body})
+        return is_stock(records[i].norm, config=cfg) or spread >= cfg.common_min_bodies
+
+    flags: dict[int, set[str]] = defaultdict(set)
+    for i in own:
+        start = pairs[i][1].passage.span.start
+        if common(i):
+            flags[start].add("common_phrase")
+        for j in partners:
+            if not near[i][j] or common(i) or common(j):
+                continue
+            kind = relation(records[i], records[j], max_year_gap=cfg.max_year_gap)
+            if kind == "neighbour" or (
+                kind == "prev_year" and (records[i].year or 0) > (records[j].year or 0)
+            ):
+                flags[start].update(
+                    ("boilerplate", "copied_neighbour" if kind == "neighbour" else "copied_prev_year")
+                )
+    return {start: [f for f in FLAG_ORDER if f in names] for start, names in flags.items()}
+
+
+def _related(records: Sequence[PassageRecord], i: int, j: int, config: CompareConfig) -> bool:
+    return relation(records[i], records[j], max_year_gap=config.max_year_gap) is not None

@@ -20,6 +20,7 @@ from nlp.schema import Claim, Finding, Report
 from nlp.tables.years import with_previous_year
 
 __all__ = [
+    "CROSS_RULES",
     "SEVERITY_RANK",
     "CheckResult",
     "RuleInfo",
@@ -27,7 +28,10 @@ __all__ = [
     "check_reports",
     "filter_findings",
     "load_catalogue",
+    "with_previous",
 ]
+
+CROSS_RULES = frozenset({"X-CARRIED-OVER", "X-IN-FORCE"})  # the rules that need the previous year
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,20 @@ def check_reports(reports: Sequence[Report], *, with_claims: bool = True) -> dic
             report = with_previous_year(report, previous)
         results[report.sha256] = check_report(report, previous=previous, with_claims=with_claims)
     return results
+
+
+def with_previous(report: Report, alone: CheckResult, previous: Report | None) -> CheckResult:
+    """What check_reports gives `report` beside `previous`, from `alone` (its check_report without one):
+    the cross-year findings added in their place. Only when last year's stock settles a glued table-2
+    row (the tables change, so may every verdict) is the report checked again in full."""
+    if previous is None:
+        return alone
+    settled = with_previous_year(report, previous)
+    if settled is not report:
+        return check_report(settled, previous=previous)
+    cross = cross_findings(report, previous)
+    _with_pages(report, cross, [])
+    return CheckResult(source=alone.source, findings=_ordered([*alone.findings, *cross]), claims=alone.claims)
 
 
 def filter_findings(
