@@ -24,6 +24,7 @@ __all__ = [
     "passage_flags",
     "passage_id_of",
     "report_flags",
+    "report_wide_rules",
     "table_values",
 ]
 
@@ -145,6 +146,19 @@ def passage_flags(span: Span, findings: Sequence[Finding], *, report_level: Sequ
     return sorted(set(report_level) | rules)
 
 
+def report_wide_rules(findings: Sequence[Finding], passage_spans: Sequence[Span]) -> list[str]:
+    """Rule ids of the findings that lie in no passage: table arithmetic, structure, cross-year, and any
+    finding without a span. They concern the report as a whole, so every passage of the report carries
+    them as flags (as it carries has_error), and `flag=T3-BALANCE` finds the report's passages; a
+    finding inside a passage (a prose claim) flags that passage alone."""
+    rules = set()
+    for finding in findings:
+        span = finding.span
+        if span is None or not any(_overlaps(span, own) for own in passage_spans):
+            rules.add(finding.rule)
+    return sorted(rules)
+
+
 def passage_id_of(report_id: str, ordinal: int, text: str) -> str:
     """The id of a report's passage number `ordinal` (its sections' passages counted in order)."""
     digest = hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
@@ -206,7 +220,9 @@ def build_bundle(
     passage_flags_by_start: Mapping[int, Sequence[str]] | None = None,
     claims: Sequence[Claim] | None = None,
 ) -> ReportBundle:
-    """The report document and one document per passage. `topics_of(text) -> list[str]` tags passages
+    """The report document and one document per passage, each passage flagged with the report's flags,
+    the rule ids of its own findings and of the report-wide ones (`report_wide_rules`), so every
+    finding's rule is a `flag` filter value. `topics_of(text) -> list[str]` tags passages
     (pass `nlp.topics.topics_for`); without it passages carry no topics. `passage_flags_by_start` adds
     flags computed across reports (boilerplate, copied_prev_year…) to the passage starting there. With
     `claims` (the lint's, possibly empty) the bundle carries the report's detail for the report view."""
@@ -214,10 +230,11 @@ def build_bundle(
     pairs = [(s.key, p) for s in report.sections for p in s.passages]
     doc = _report_doc(report, findings, flags=flags, n_passages=len(pairs))
     across = passage_flags_by_start or {}
+    everywhere = [*flags, *report_wide_rules(findings, [p.span for _, p in pairs])]
     passages: list[PassageDoc] = []
     for ordinal, (section, passage) in enumerate(pairs):
         item = _passage_doc(doc, section, passage, ordinal=ordinal)
-        own = passage_flags(passage.span, findings, report_level=flags)
+        own = passage_flags(passage.span, findings, report_level=everywhere)
         item.flags = sorted({*own, *across.get(passage.span.start, ())})
         if topics_of is not None:
             item.topics = list(topics_of(passage.text))
