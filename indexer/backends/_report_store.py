@@ -12,11 +12,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 
+from indexer.backends.base import ReportLookup
 from indexer.documents import ReportBundle, ReportDetail, ReportDoc
 
 __all__ = [
     "REPORTS_SCHEMA",
     "delete_details",
+    "lookup_report_docs",
     "report_counts",
     "report_ids_for_source",
     "store_details",
@@ -33,6 +35,7 @@ CREATE TABLE IF NOT EXISTS reports (
     doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS reports_source ON reports(source);
+CREATE INDEX IF NOT EXISTS reports_year ON reports(year);
 CREATE TABLE IF NOT EXISTS report_details (
     report_id TEXT PRIMARY KEY,
     doc TEXT NOT NULL
@@ -81,3 +84,28 @@ def report_counts(conn: sqlite3.Connection) -> tuple[int, dict[str, int]]:
     reports = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
     years = conn.execute("SELECT year, count(*) FROM reports GROUP BY year").fetchall()
     return reports, {("unknown" if y is None else str(y)): n for y, n in years}
+
+
+def _lookup_sql(lookup: ReportLookup) -> tuple[str, list[object]]:
+    """The lookup as SQL: the year range from the column's index, place and body read from the stored
+    document (json_extract), so the table needs no column per field."""
+    place = lookup.place()
+    conditions = [f"json_extract(doc, '$.{name}') IS ?" for name in place]
+    either = [" AND ".join(conditions)] if conditions else []
+    if lookup.body is not None:
+        either.append("json_extract(doc, '$.issuing_body') = ?")
+    if not either:
+        return "SELECT doc FROM reports WHERE 0", []
+    sql = (
+        "SELECT doc FROM reports WHERE year BETWEEN ? AND ? AND "
+        f"({' OR '.join(f'({c})' for c in either)}) ORDER BY report_id"
+    )
+    body = [lookup.body] if lookup.body is not None else []
+    return sql, [lookup.first_year, lookup.last_year, *place.values(), *body]
+
+
+def lookup_report_docs(conn: sqlite3.Connection, lookup: ReportLookup) -> list[ReportDoc]:
+    """The report documents the lookup matches (ReportLookup.matches decides), in report id order."""
+    sql, parameters = _lookup_sql(lookup)
+    docs = [ReportDoc.model_validate_json(row[0]) for row in conn.execute(sql, parameters)]
+    return [doc for doc in docs if lookup.matches(doc)]

@@ -8,14 +8,23 @@ PAGE_TOKEN_INVALID) rather than an engine's own exception.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from indexer.documents import ReportBundle, ReportDetail, ReportDoc
 from indexer.query import SearchQuery, SearchResult
 
-__all__ = ["BackendStats", "IndexFailure", "IndexOutcome", "RebuildableBackend", "SearchBackend"]
+__all__ = [
+    "BackendStats",
+    "IndexFailure",
+    "IndexOutcome",
+    "PreparedBundle",
+    "RebuildableBackend",
+    "ReportLookup",
+    "SearchBackend",
+    "passage_words",
+]
 
 
 class _Model(BaseModel):
@@ -46,6 +55,57 @@ class BackendStats(_Model):
     reports: int
     passages: int
     years: dict[str, int] = Field(default_factory=dict)  # reports per year ("unknown" for none)
+
+
+class PreparedBundle(ReportBundle):
+    """A bundle whose passages were already cut into their words column (ingest's workers do it, so the
+    process writing the index does not segment): `passage_words[i]` is `words_field(passages[i].text)`."""
+
+    passage_words: list[str] = Field(default_factory=list)
+
+
+def passage_words(bundle: ReportBundle) -> list[str | None]:
+    """Each passage's prepared words column, or None where the backend must segment it itself."""
+    words = bundle.passage_words if isinstance(bundle, PreparedBundle) else []
+    if len(words) != len(bundle.passages):
+        return [None] * len(bundle.passages)
+    return list(words)
+
+
+Scope = Literal["county", "city", "province"]
+_SCOPE_FIELDS: dict[Scope, tuple[str, ...]] = {
+    "county": ("province", "city", "county"),
+    "city": ("province", "city"),
+    "province": ("province",),
+}
+
+
+class ReportLookup(_Model):
+    """Reports of the years first_year…last_year that are of this place or of this body (either will do):
+    what corpus-level analysis asks for a report that arrives (its body's neighbouring years, its city's
+    bodies of the year). `scope` says which place fields must be equal (None equals None); None: the
+    place is not asked for. `body` is the issuing body's name, compared exactly."""
+
+    first_year: int
+    last_year: int
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    scope: Scope | None = "county"
+    body: str | None = None
+
+    def place(self) -> dict[str, str | None]:
+        """The place fields that must be equal, with their values (empty: not by place)."""
+        fields = _SCOPE_FIELDS[self.scope] if self.scope else ()
+        return {name: getattr(self, name) for name in fields}
+
+    def matches(self, doc: ReportDoc) -> bool:
+        """The reference semantics every backend's lookup_reports answers with."""
+        if doc.year is None or not self.first_year <= doc.year <= self.last_year:
+            return False
+        place = self.place()
+        by_place = bool(place) and all(getattr(doc, k) == v for k, v in place.items())
+        return by_place or (self.body is not None and doc.issuing_body == self.body)
 
 
 @runtime_checkable
@@ -82,6 +142,10 @@ class SearchBackend(Protocol):
 
     def report_ids_for_source(self, source: str) -> list[str]:
         """Ids of the reports indexed from this source path (a changed file has an old one)."""
+        ...
+
+    def lookup_reports(self, lookup: ReportLookup) -> list[ReportDoc]:
+        """The report documents `lookup.matches`, in report id order."""
         ...
 
     def stats(self) -> BackendStats: ...

@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from indexer.backends._shared import FACET_LIMIT, hit_from_doc, load_or_create_key, token_key_of
-from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome
+from indexer.backends.base import (
+    BackendStats,
+    IndexFailure,
+    IndexOutcome,
+    ReportLookup,
+    passage_words,
+)
 from indexer.documents import PassageDoc, ReportBundle, ReportDetail, ReportDoc
 from indexer.query import (
     CheckedQuery,
@@ -43,6 +49,7 @@ __all__ = [
     "filter_clauses",
     "index_template_body",
     "load_mappings",
+    "lookup_body",
     "reports_body",
     "search_body",
     "sort_clause",
@@ -93,9 +100,9 @@ def alias_swap_actions(alias: str, *, old: Sequence[str], new: str) -> list[dict
     return actions
 
 
-def _passage_source(doc: PassageDoc) -> dict[str, Any]:
+def _passage_source(doc: PassageDoc, *, words: str | None = None) -> dict[str, Any]:
     source = doc.model_dump()
-    source.update(doc_type="passage", words=words_field(doc.text))
+    source.update(doc_type="passage", words=words_field(doc.text) if words is None else words)
     return source
 
 
@@ -112,12 +119,12 @@ def bulk_actions(bundles: Sequence[ReportBundle], *, index: str) -> Iterator[dic
             "_id": f"report:{bundle.report.report_id}",
             "_source": report,
         }
-        for passage in bundle.passages:
+        for passage, words in zip(bundle.passages, passage_words(bundle), strict=True):
             yield {
                 "_op_type": "index",
                 "_index": index,
                 "_id": passage.passage_id,
-                "_source": _passage_source(passage),
+                "_source": _passage_source(passage, words=words),
             }
 
 
@@ -136,6 +143,35 @@ def reports_body(after: str | None = None, *, size: int = REPORTS_PAGE) -> dict[
     if after is not None:
         body["search_after"] = [after]
     return body
+
+
+LOOKUP_SIZE = 10_000  # reports a lookup returns at most (one city's bodies over a few years)
+
+
+def _equal(field: str, value: str | None) -> dict[str, Any]:
+    """A filter for field == value, where None means the field is absent (as ReportLookup compares)."""
+    if value is None:
+        return {"bool": {"must_not": [{"exists": {"field": field}}]}}
+    return {"term": {field: value}}
+
+
+def lookup_body(lookup: ReportLookup, *, size: int = LOOKUP_SIZE) -> dict[str, Any]:
+    """The report documents (without their detail) of the lookup's years that are of its place or of
+    its body, in report id order (ReportLookup.matches is the reference)."""
+    either: list[dict[str, Any]] = []
+    if place := lookup.place():
+        either.append({"bool": {"filter": [_equal(name, value) for name, value in place.items()]}})
+    if lookup.body is not None:
+        either.append({"term": {"issuing_body": lookup.body}})
+    years = {"range": {"year": {"gte": lookup.first_year, "lte": lookup.last_year}}}
+    filters: list[dict[str, Any]] = [{"term": {"doc_type": "report"}}, years]
+    filters.append({"bool": {"should": either, "minimum_should_match": 1}} if either else {"match_none": {}})
+    return {
+        "query": {"bool": {"filter": filters}},
+        "size": size,
+        "sort": [{"report_id": "asc"}],
+        "_source": {"excludes": ["detail", "doc_type"]},
+    }
 
 
 def text_clause(text: TextQuery) -> dict[str, Any]:
@@ -431,6 +467,14 @@ class ElasticsearchBackend:
             if len(hits) < REPORTS_PAGE:
                 return found
             after = found[-1].report_id
+
+    def lookup_reports(self, lookup: ReportLookup) -> list[ReportDoc]:
+        response = self._call("lookup", self.client.search, index=self.alias, body=lookup_body(lookup))
+        docs = [
+            ReportDoc.model_validate({k: v for k, v in hit["_source"].items() if k in ReportDoc.model_fields})
+            for hit in response["hits"]["hits"]
+        ]
+        return [doc for doc in docs if lookup.matches(doc)]
 
     def report_ids_for_source(self, source: str) -> list[str]:
         query = {"bool": {"filter": [{"term": {"doc_type": "report"}}, {"term": {"source": source}}]}}

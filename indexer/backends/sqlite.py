@@ -26,6 +26,7 @@ from indexer.backends._locks import file_lock
 from indexer.backends._report_store import (
     REPORTS_SCHEMA,
     delete_details,
+    lookup_report_docs,
     report_counts,
     report_ids_for_source,
     store_details,
@@ -42,7 +43,7 @@ from indexer.backends._shared import (
     token_key_of,
     top_buckets,
 )
-from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome
+from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome, ReportLookup, passage_words
 from indexer.documents import PassageDoc, ReportBundle, ReportDetail, ReportDoc
 from indexer.query import (
     CheckedQuery,
@@ -353,9 +354,12 @@ class SqliteBackend:
         return conn.execute("DELETE FROM reports WHERE report_id = ?", (report_id,)).rowcount > 0
 
     @staticmethod
-    def _insert_passages(conn: sqlite3.Connection, docs: Sequence[PassageDoc]) -> None:
-        """All passages of a report in three executemany calls. Ids are assigned here: the write
-        transaction (BEGIN IMMEDIATE) holds the database's only write lock."""
+    def _insert_passages(
+        conn: sqlite3.Connection, docs: Sequence[PassageDoc], words: Sequence[str | None]
+    ) -> None:
+        """All passages of a report in three executemany calls (`words`: each one's words column when
+        already cut, else None). Ids are assigned here: the write transaction (BEGIN IMMEDIATE) holds
+        the database's only write lock."""
         first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM passages").fetchone()[0]
         ids = range(first, first + len(docs))
         conn.executemany(
@@ -365,7 +369,10 @@ class SqliteBackend:
         )
         conn.executemany(
             "INSERT INTO passage_fts (rowid, words, chars) VALUES (?, ?, ?)",
-            [(i, words_field(d.text), chars_field(d.text)) for i, d in zip(ids, docs, strict=True)],
+            [
+                (i, words_field(d.text) if w is None else w, chars_field(d.text))
+                for i, d, w in zip(ids, docs, words, strict=True)
+            ],
         )
         tags = [
             (i, facet, value)
@@ -383,7 +390,7 @@ class SqliteBackend:
                 "INSERT INTO reports (report_id, source, year, doc) VALUES (?, ?, ?, ?)",
                 (report.report_id, report.source, report.year, report.model_dump_json()),
             )
-            self._insert_passages(conn, bundle.passages)
+            self._insert_passages(conn, bundle.passages, passage_words(bundle))
             store_details(conn, [bundle])
 
     def index(self, bundles: Sequence[ReportBundle]) -> IndexOutcome:
@@ -420,6 +427,10 @@ class SqliteBackend:
     def report_ids_for_source(self, source: str) -> list[str]:
         with self._lock:
             return report_ids_for_source(self._conn, source)
+
+    def lookup_reports(self, lookup: ReportLookup) -> list[ReportDoc]:
+        with self._lock:
+            return lookup_report_docs(self._conn, lookup)
 
     def stats(self) -> BackendStats:
         with self._lock:

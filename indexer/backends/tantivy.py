@@ -43,6 +43,7 @@ from indexer.backends._locks import file_lock, try_file_lock
 from indexer.backends._report_store import (
     REPORTS_SCHEMA,
     delete_details,
+    lookup_report_docs,
     report_counts,
     report_ids_for_source,
     store_details,
@@ -59,7 +60,7 @@ from indexer.backends._shared import (
     token_key_of,
     top_buckets,
 )
-from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome
+from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome, ReportLookup, passage_words
 from indexer.documents import PassageDoc, ReportBundle, ReportDetail, ReportDoc
 from indexer.query import (
     CheckedQuery,
@@ -148,11 +149,12 @@ def char_bigrams(chars: Sequence[str]) -> list[str]:
     return [a + b for a, b in pairwise(chars)]
 
 
-def passage_document(doc: PassageDoc) -> tantivy.Document:
-    """The tantivy document of one passage: token fields, facet fields, the stored JSON."""
+def passage_document(doc: PassageDoc, *, words: str | None = None) -> tantivy.Document:
+    """The tantivy document of one passage: token fields, facet fields, the stored JSON. `words`: the
+    words column when already cut (ingest's workers), else it is cut here."""
     chars = char_tokens(doc.text)
     fields: dict[str, Any] = {
-        "words": words_field(doc.text),
+        "words": words_field(doc.text) if words is None else words,
         "bigrams": " ".join(char_bigrams(chars)),
         "chars": " ".join(chars),
         "report_id": doc.report_id,
@@ -428,9 +430,9 @@ class TantivyBackend:
     @staticmethod
     def _prepare(bundle: ReportBundle) -> list[tantivy.Document] | IndexFailure:
         documents: list[tantivy.Document] = []
-        for passage in bundle.passages:
+        for passage, words in zip(bundle.passages, passage_words(bundle), strict=True):
             try:
-                documents.append(passage_document(passage))
+                documents.append(passage_document(passage, words=words))
             except (ValueError, TypeError, OverflowError) as exc:
                 report = bundle.report
                 return IndexFailure(
@@ -538,6 +540,10 @@ class TantivyBackend:
     def report_ids_for_source(self, source: str) -> list[str]:
         with self._lock:
             return report_ids_for_source(self._reports, source)
+
+    def lookup_reports(self, lookup: ReportLookup) -> list[ReportDoc]:
+        with self._lock:
+            return lookup_report_docs(self._reports, lookup)
 
     def stats(self) -> BackendStats:
         with self._lock:
