@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from nlp.errors import ErrorCode, GovReportError
 from nlp.settings import Settings
 from search_api.deps import BackendPool
-from search_api.routers import check, export, facets, findings, health, reports, search, stats
+from search_api.routers import charts, check, export, facets, findings, health, reports, search, stats
 
 __all__ = ["STATUS_OF", "create_app", "error_payload", "static_dir"]
 
@@ -142,6 +142,25 @@ def _docs_page() -> FileResponse:
     return FileResponse(static_dir() / "docs.html", media_type="text/html; charset=utf-8")
 
 
+# The workbench pages: each path answers its static HTML file (the page's script reads the rest of the
+# URL and asks the API); /report/{id} serves the same file for every id.
+_PAGES = {
+    "/report/{report_id}": "report.html",
+    "/findings": "findings.html",
+    "/compare": "compare.html",
+    "/check": "check.html",
+    "/charts": "charts.html",
+}
+
+
+def _page(name: str) -> Callable[..., FileResponse]:
+    def serve() -> FileResponse:
+        return FileResponse(static_dir() / name, media_type="text/html; charset=utf-8")
+
+    serve.__name__ = f"page_{name.removesuffix('.html')}"
+    return serve
+
+
 def create_app(*, settings: Settings | None = None) -> FastAPI:
     """The app. Without `settings` each request uses `nlp.settings.get_settings()` (or a test's
     override of `search_api.deps.get_settings`)."""
@@ -162,10 +181,12 @@ def create_app(*, settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
     app.middleware("http")(_security_headers)
-    routers = (search, reports, findings, check, export, facets, stats, health)
+    routers = (search, reports, findings, check, export, facets, stats, health, charts)
     for module in routers:
         app.include_router(module.router, prefix="/api")
     app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)(_index_page)
     app.api_route("/docs", methods=["GET", "HEAD"], include_in_schema=False)(_docs_page)
+    for path, name in _PAGES.items():
+        app.api_route(path, methods=["GET", "HEAD"], include_in_schema=False)(_page(name))
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     return app
