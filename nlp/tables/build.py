@@ -9,7 +9,7 @@ few values (with the readings the arithmetic allows), missing rows, missing tabl
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -142,8 +142,15 @@ def _build(
             glued.append((row, item, columns))
             continue
         ncols = len(columns) or len(item.values)
+        repeated = _under_repeated_header(item, raw, columns=columns, aligner=aligner)
+        if repeated is not None:
+            row = TableRow(key=item.alignment.key, label=item.label, line=item.line, alignment=item.alignment)
+            row.printed, row.cells = [cell_of(t) for t in item.values], repeated.cells
+            rows.append(row)
+            problems.extend(repeated.problems(row, table=raw.key, source=source))
+            continue
         printed = printed_cells(
-            item.values, ncols, anchors=_value_windows(item, anchors.get(ncols, anchors.get(0)))
+            item.values, ncols, anchors=_value_windows(item, _row_anchor(item, anchors, ncols=ncols))
         )
         if len(printed) < len(columns):
             printed = _under_stacked_header(item, raw, printed, columns=columns, aligner=aligner)
@@ -410,51 +417,139 @@ def _is_glued(values: Sequence[Token]) -> bool:
     return any(t.glued and t.kind == "value" for t in values)
 
 
-def _anchors(
-    raw: RawTable, *, fmt: TemplateFormat, aligner: LabelAligner
-) -> dict[int, tuple[int, int | None]]:
+@dataclass(frozen=True)
+class _HeaderPlacement:
+    cells: dict[str, Cell]
+    disagreeing: dict[str, list[str]]  # column → the different texts printed under its repeated header
+
+    def problems(self, row: TableRow, *, table: TableKey, source: str | None) -> list[Problem]:
+        if not self.disagreeing:
+            return []
+        printed = [c.raw for c in row.printed]
+        said = "; ".join(f"{column}: {texts}" for column, texts in self.disagreeing.items())
+        return [
+            problem(
+                ErrorCode.ROW_TOO_MANY_CELLS,
+                f"{row.label}: {len(printed)} value cells {printed}; the header above repeats a merged "
+                f"column header over several cells, and the cells under it differ ({said}), so no value is "
+                "placed for that column",
+                source=source,
+                line=row.line,
+                table=table,
+                row=row.key,
+                detail={"printed": printed, "disagreeing": self.disagreeing, "certain": list(self.cells)},
+            )
+        ]
+
+
+def _under_repeated_header(
+    item: RawRow, raw: RawTable, *, columns: Sequence[str], aligner: LabelAligner
+) -> _HeaderPlacement | None:
+    """A grid row under a header row that repeats a merged header cell (docling prints 本年增/减 | 本年增/减
+    where one cell spans two columns) is read by that header: each printed cell goes under the column its
+    header names, a blank one as blank, and the cells under one repeated header are one cell printed again
+    — placed only when they agree. Without such a header (or when the header does not name exactly the
+    row's columns, in order) the row is read as before."""
+    if not columns or not item.values or any(t.field < 0 for t in item.values):
+        return None
+    header = _header_line_above(raw, item)
+    names = {t.field: aligner.column_key(raw.key, t.text) for t in header}
+    by_column: dict[str, list[Token]] = {}
+    for token in item.values:
+        name = names.get(token.field)
+        if name is None and token.kind != "empty":
+            return None  # a value under no column header: not this layout
+        if name is not None:
+            by_column.setdefault(name, []).append(token)
+    if list(by_column) != list(columns) or all(len(tokens) == 1 for tokens in by_column.values()):
+        return None
+    cells: dict[str, Cell] = {}
+    disagreeing: dict[str, list[str]] = {}
+    for column, tokens in by_column.items():
+        texts = [t.text for t in tokens]
+        if len(set(texts)) == 1:
+            cells[column] = cell_of(tokens[0])
+        else:
+            disagreeing[column] = texts
+    return _HeaderPlacement(cells, disagreeing)
+
+
+def _header_line_above(raw: RawTable, item: RawRow) -> list[Token]:
+    """The header tokens of the last header row printed above `item` in a grid of the same width."""
+    width = _grid_width(item)
+    above = [h for h in raw.headers if h.line < item.line and h.field >= 0 and h.width == width]
+    if not above:
+        return []
+    last = max(h.line for h in above)
+    return [h for h in above if h.line == last]
+
+
+Anchor = tuple[int, int | None]  # a first value's grid column, and its offset from the row's last label cell
+AnchorKey = tuple[int, int]  # (columns of the reader's grid, -1 outside one; the row's columns, 0 for any)
+
+
+def _grid_width(item: RawRow) -> int:
+    tokens = item.values or item.parts
+    return tokens[0].width if tokens else -1
+
+
+def _anchors(raw: RawTable, *, fmt: TemplateFormat, aligner: LabelAligner) -> dict[AnchorKey, Anchor]:
     """For each row width, where most complete rows of this table print their first value (grid layouts
     only): as an absolute grid column, and as an offset from the row's last label cell. Tab-separated
-    rows keep their values in fixed columns; one-cell-per-line rows put them right after the label."""
-    absolute: dict[int, Counter[int]] = {}
-    relative: dict[int, Counter[int]] = {}
+    rows keep their values in fixed columns; one-cell-per-line rows put them right after the label.
+
+    Only rows of reader grids of one width say where each other's columns are: a converter that cuts
+    table 3 into mini-tables gives the first one (with the header) more label columns than the rest."""
+    absolute: dict[AnchorKey, Counter[int]] = {}
+    relative: dict[AnchorKey, Counter[int]] = {}
     for item in raw.rows:
         filled = [t for t in item.values if t.kind != "empty"]
         ncols = len(_columns(item, fmt=fmt, aligner=aligner))
         if not (filled and ncols and item.parts and filled[0].field >= 0):
             continue
         if filled[-1].field - filled[0].field + 1 == ncols:
-            absolute.setdefault(ncols, Counter())[filled[0].field] += 1
-            relative.setdefault(ncols, Counter())[filled[0].field - item.parts[-1].field] += 1
-    found: dict[int, tuple[int, int | None]] = {
-        ncols: (counts.most_common(1)[0][0], relative[ncols].most_common(1)[0][0])
-        for ncols, counts in absolute.items()
+            key = (_grid_width(item), ncols)
+            absolute.setdefault(key, Counter())[filled[0].field] += 1
+            relative.setdefault(key, Counter())[filled[0].field - item.parts[-1].field] += 1
+    found: dict[AnchorKey, Anchor] = {
+        key: (counts.most_common(1)[0][0], relative[key].most_common(1)[0][0])
+        for key, counts in absolute.items()
     }
-    if absolute:  # widths with no complete row (a one-row block) follow the table's other rows
-        found[0] = (
-            sum(absolute.values(), Counter()).most_common(1)[0][0],
-            sum(relative.values(), Counter()).most_common(1)[0][0],
+    for width in {w for w, _ in absolute}:  # widths with no complete row (a one-row block) follow the others
+        keys = [key for key in absolute if key[0] == width]
+        found[(width, 0)] = (
+            sum((absolute[k] for k in keys), Counter()).most_common(1)[0][0],
+            sum((relative[k] for k in keys), Counter()).most_common(1)[0][0],
         )
-    header = _header_window(raw, aligner=aligner)
-    if header is not None and header[1] not in found:
-        found[header[1]] = (header[0], None)
+    for width, window in _header_windows(raw, aligner=aligner).items():
+        found.setdefault((width, len(aligner.application_columns())), window)
     return found
 
 
-def _header_window(raw: RawTable, *, aligner: LabelAligner) -> tuple[int, int] | None:
-    """Table 3's value columns as its grid header places them (自然人 … 总计): what says where a row's
-    values begin when no row fills every column (a 总计 column left blank throughout)."""
+def _header_windows(raw: RawTable, *, aligner: LabelAligner) -> dict[int, Anchor]:
+    """Table 3's value columns as a grid header places them (自然人 … 总计), per grid width: what says
+    where a row's values begin when no row fills every column (a 总计 column left blank throughout)."""
     if raw.key != "applications":
-        return None
+        return {}
     columns = aligner.application_columns()
-    fields = {aligner.column_key("applications", t.text): t.field for t in raw.headers if t.field >= 0}
-    first, last = fields.get(columns[0]), fields.get(columns[-1])
-    if first is None or last is None or last - first + 1 != len(columns):
-        return None
-    return first, len(columns)
+    fields: dict[int, dict[str | None, int]] = {}
+    for token in raw.headers:
+        if token.field >= 0:
+            fields.setdefault(token.width, {})[aligner.column_key("applications", token.text)] = token.field
+    windows: dict[int, Anchor] = {}
+    for width, found in fields.items():
+        first, last = found.get(columns[0]), found.get(columns[-1])
+        if first is not None and last is not None and last - first + 1 == len(columns):
+            windows[width] = (first, None)
+    return windows
 
 
-def _value_windows(item: RawRow, anchor: tuple[int, int | None] | None) -> tuple[int, ...]:
+def _row_anchor(item: RawRow, anchors: Mapping[AnchorKey, Anchor], *, ncols: int) -> Anchor | None:
+    width = _grid_width(item)
+    return anchors.get((width, ncols), anchors.get((width, 0)))
+
+
+def _value_windows(item: RawRow, anchor: Anchor | None) -> tuple[int, ...]:
     if anchor is None or not item.parts:
         return ()
     if anchor[1] is None:

@@ -51,10 +51,18 @@ class Token:
     plain: bool = False  # from a line with no tab (PDF text): label fragments may be stray text
     field: int = -1  # grid column of a tab-separated or one-cell-per-line cell; -1 for plain text
     glued: bool = False  # a row recovered from a one-line body: its digits lost their separators
+    width: int = -1  # columns of the reader's grid the token comes from; -1 outside any grid
 
 
-def _block_lines(blocks: Sequence[SourceBlock]) -> set[int]:
-    return {n for b in blocks if b.kind == "table" for n in range(b.first_line, b.last_line + 1)}
+def _block_widths(blocks: Sequence[SourceBlock]) -> dict[int, int]:
+    """Line number → columns of the grid the line renders (one converter cuts a table into grids of
+    different widths, so a grid column means something only within grids of one width)."""
+    return {
+        n: b.grid.n_cols if b.grid is not None else -1
+        for b in blocks
+        if b.kind == "table"
+        for n in range(b.first_line, b.last_line + 1)
+    }
 
 
 def _field_tokens(field: str, *, line: int, start: int, row: int, plain: bool) -> Iterator[Token]:
@@ -111,8 +119,8 @@ def tokenize(
     """The token stream of the whole report (prose lines become single `break` tokens); tokens of the
     lines numbered in `glued` are marked so their digit runs are decoded, not read as numbers."""
     offsets = line_offsets(lines)
-    in_block = _block_lines(blocks)
-    bare_cells = _bare_number_cells(lines, skip=in_block | glued)
+    widths = _block_widths(blocks)
+    bare_cells = _bare_number_cells(lines, skip=set(widths) | glued)
     tokens: list[Token] = []
     row = 0
     for index, text in enumerate(lines):
@@ -120,10 +128,10 @@ def tokenize(
         if not text.strip() and "\t" not in text:
             row += 1  # a blank line ends a grid row of the one-cell-per-line layout
             continue
-        if "\t" in text or number in in_block:
+        if "\t" in text or number in widths:
             if number not in glued and _GRID_PAGE_NUMBER.match(" ".join(text.split())):
                 continue
-            row = _tab_line(tokens, text, line=number, start=start, row=row, grid=number in in_block)
+            row = _tab_line(tokens, text, line=number, start=start, row=row, width=widths.get(number))
             continue
         if number not in glued and number not in bare_cells and _PAGE_NUMBER.match(text):
             continue
@@ -162,9 +170,10 @@ def _bare_number_cells(lines: Sequence[str], *, skip: set[int] | frozenset[int])
     return set() if pages else {number for number, _ in found}
 
 
-def _tab_line(tokens: list[Token], text: str, *, line: int, start: int, row: int, grid: bool) -> int:
-    """Tokens of a line with tabs; returns the grid row the next line continues."""
-    single_cell = text.startswith("\t") and text.count("\t") == 1 and not grid
+def _tab_line(tokens: list[Token], text: str, *, line: int, start: int, row: int, width: int | None) -> int:
+    """Tokens of a line with tabs (`width`: its reader grid's columns, None outside a grid); returns
+    the grid row the next line continues."""
+    single_cell = text.startswith("\t") and text.count("\t") == 1 and width is None
     if single_cell:  # ⇥cell: one cell of the current blank-line-delimited grid row
         column = _cells_in_row(tokens, row)
         cells = _field_tokens(text[1:], line=line, start=start + 1, row=row, plain=False)
@@ -174,7 +183,7 @@ def _tab_line(tokens: list[Token], text: str, *, line: int, start: int, row: int
     pos = start
     for column, field in enumerate(text.split("\t")):
         cells = _field_tokens(field, line=line, start=pos, row=row, plain=False)
-        tokens.extend(replace(t, field=column) for t in cells)
+        tokens.extend(replace(t, field=column, width=-1 if width is None else width) for t in cells)
         pos += len(field) + 1
     return row + 1
 
