@@ -31,6 +31,7 @@ __all__ = [
     "finding_facets",
     "matching_findings",
     "report_facets",
+    "report_flag_values",
     "sort_reports",
 ]
 
@@ -50,6 +51,11 @@ class ReportFilters(BaseModel):
     level: list[str] = Field(default_factory=list)
     year: list[int] = Field(default_factory=list)
     body: list[str] = Field(default_factory=list, description="Issuing body (发布机关).")
+    flag: list[str] = Field(
+        default_factory=list,
+        description="A report flag (has_error, has_warning, contradicted_claim) or the rule id of one of "
+        "the report's findings (configs/rules.yaml).",
+    )
 
 
 class FindingFilters(ReportFilters):
@@ -61,12 +67,18 @@ def _report_value(report: ReportDoc, name: str) -> object:
     return report.issuing_body if name == "body" else getattr(report, name)
 
 
+def report_flag_values(report: ReportDoc) -> set[str]:
+    """What `flag=` matches on a report: its flags and the rule ids of its findings."""
+    return {*report.flags, *report.findings_by_rule}
+
+
 def _keeps(report: ReportDoc, filters: ReportFilters, *, skip: str | None = None) -> bool:
     for name in REPORT_FACETS:
         wanted = getattr(filters, name)
         if name != skip and wanted and _report_value(report, name) not in wanted:
             return False
-    return True
+    wanted_flags = set(filters.flag) if skip != "flag" else set()
+    return not wanted_flags or bool(report_flag_values(report) & wanted_flags)
 
 
 def filter_reports(reports: Sequence[ReportDoc], filters: ReportFilters) -> list[ReportDoc]:
@@ -88,6 +100,12 @@ def report_facets(reports: Sequence[ReportDoc], filters: ReportFilters) -> dict[
             if value is not None and _keeps(report, filters, skip=name):
                 counts[str(value)] += 1
         facets[name] = _buckets(counts)
+    # a report holds several flags: each counts once per report
+    flags: Counter[str] = Counter()
+    for report in reports:
+        if _keeps(report, filters, skip="flag"):
+            flags.update(report_flag_values(report))
+    facets["flag"] = _buckets(flags)
     return facets
 
 

@@ -22,6 +22,7 @@ from nlp.extract import extract_path
 from nlp.settings import Settings
 from search_api.app import create_app
 from search_api.cli import app as cli_app
+from search_api.display import display_source
 from search_api.exporting import COLUMNS
 from search_api.ingest import ingest_paths
 from search_api.models import FindingList, ReportList, ReportView
@@ -71,7 +72,7 @@ def _reports(client: TestClient, **params: object) -> ReportList:
 
 
 def _report_id(client: TestClient, source: Path) -> str:
-    return next(r.report_id for r in _reports(client).reports if r.source == str(source))
+    return next(r.report_id for r in _reports(client).reports if r.source == display_source(str(source)))
 
 
 # --- GET /api/reports ------------------------------------------------------------------------------
@@ -80,8 +81,8 @@ def _report_id(client: TestClient, source: Path) -> str:
 def test_reports_list_every_report_with_facets(client: TestClient) -> None:
     listed = _reports(client)
     assert listed.total == len(FILES) == len(listed.reports)
-    assert {r.source for r in listed.reports} == {str(f) for f in FILES}
-    assert set(listed.facets) == {"province", "city", "county", "level", "year", "body"}
+    assert {r.source for r in listed.reports} == {display_source(str(f)) for f in FILES}
+    assert set(listed.facets) == {"province", "city", "county", "level", "year", "body", "flag"}
     assert sum(b.count for b in listed.facets["year"]) == len(FILES)  # every file has a year
     assert "values" not in _ok(client, "/api/reports")["reports"][0]  # type: ignore[index]
 
@@ -261,9 +262,54 @@ def test_findings_of_a_rule_carry_cells_and_report(client: TestClient) -> None:
     listed = _findings(client, rule="T4-GROUP-TOTAL", severity="error")
     assert listed.total >= 1
     item = listed.findings[0]
-    assert item.source == str(PDF) and item.finding.cells and item.county == "洪泽区"
+    assert item.source == display_source(str(PDF)) and item.finding.cells and item.county == "洪泽区"
     # the severity facet still offers every severity of that rule; the rule facet every rule of errors
     assert {b.value for b in listed.facets["rule"]} >= {"T4-GROUP-TOTAL"}
+
+
+# --- flag=<rule id> ---------------------------------------------------------------------------------
+
+
+def test_flag_rule_finds_the_reports_and_passages_of_that_rule(client: TestClient) -> None:
+    """A table finding (T4-GROUP-TOTAL: no passage holds it) is found by its rule id in search and in
+    the report list; every passage of its report carries it, no other report's passage does."""
+    with_rule = {f.report_id for f in _findings(client, rule="T4-GROUP-TOTAL").findings}
+    assert with_rule
+    reports = _reports(client, flag="T4-GROUP-TOTAL")
+    assert {r.report_id for r in reports.reports} == with_rule
+    assert {b.value for b in _reports(client).facets["flag"]} >= {"T4-GROUP-TOTAL", "has_error"}
+    hits = _ok(client, "/api/search", flag="T4-GROUP-TOTAL", page_size=100, facet="flag")
+    assert {h["report_id"] for h in hits["hits"]} == with_rule  # type: ignore[index]
+    passages = sum(r.passage_count for r in reports.reports)
+    assert hits["total"] == passages > 0
+    assert all("T4-GROUP-TOTAL" in h["flags"] for h in hits["hits"])  # type: ignore[index]
+
+
+def test_flag_unknown_rule_finds_nothing(client: TestClient) -> None:
+    assert _reports(client, flag="NO-SUCH-RULE").total == 0
+    assert _ok(client, "/api/search", flag="NO-SUCH-RULE")["total"] == 0
+
+
+# --- no absolute path leaves the server ------------------------------------------------------------
+
+
+def test_responses_never_show_the_servers_absolute_paths(client: TestClient) -> None:
+    report_id = _report_id(client, PDF)
+    answers = [
+        client.get("/api/search", params={"q": "公开", "page_size": 50}),
+        client.get("/api/reports", params={"page_size": 100}),
+        client.get(f"/api/reports/{report_id}"),
+        client.get("/api/findings", params={"page_size": 100}),
+        *(
+            client.get("/api/export", params={"what": what})
+            for what in ("cells", "findings", "passages", "reports")
+        ),
+    ]
+    for response in answers:
+        assert response.status_code == 200, response.text
+        assert str(ROOT) not in response.text, response.url
+    hit = answers[0].json()["hits"][0]
+    assert not Path(hit["source"]).is_absolute()
 
 
 def test_findings_paged(client: TestClient) -> None:
@@ -324,8 +370,9 @@ def test_export_cells_start_with_the_extract_cells_columns(client: TestClient) -
     assert len(rows) == len(expected)
     by_source = {(r["source"], r["table"], r["row"], r["column"]): r for r in rows}
     for record in expected[:400]:
-        row = by_source[(record["source"], record["table"], record["row"], record["column"])]
-        assert {k: row[k] for k in CELL_COLUMNS} == record
+        shown = display_source(record["source"])
+        row = by_source[(shown, record["table"], record["row"], record["column"])]
+        assert {k: row[k] for k in CELL_COLUMNS} == {**record, "source": shown}
     flagged = [r for r in rows if "T4-GROUP-TOTAL" in r["findings"].split(";")]
     assert {(r["row"], r["column"], r["page"]) for r in flagged} >= {("review", "total", "4")}
 
@@ -357,6 +404,16 @@ def test_export_hostile_parameters_are_refused(
     _refused(client, "/api/export", 422, parameter, **params)
 
 
+def _records(text: str, output_format: str) -> list[dict[str, object]]:
+    if output_format == "csv":
+        return [dict(row) for row in csv.DictReader(io.StringIO(text))]
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def _shown(text: str, output_format: str) -> list[dict[str, object]]:
+    return [{**r, "source": display_source(str(r["source"]))} for r in _records(text, output_format)]
+
+
 def test_cli_export_writes_what_the_api_streams(
     client: TestClient, indexed: Settings, tmp_path: Path
 ) -> None:
@@ -367,7 +424,10 @@ def test_cli_export_writes_what_the_api_streams(
                 "--backend", indexed.backend, "--output", str(target)]  # fmt: skip
         result = runner.invoke(cli_app, args)
         assert result.exit_code == 0, result.output
-        assert target.read_text(encoding="utf-8") == _export(client, what, output_format)
+        # the same records; the CLI names files by their path, the API never shows the server's
+        assert _shown(target.read_text(encoding="utf-8"), output_format) == _records(
+            _export(client, what, output_format), output_format
+        )
     stdout = runner.invoke(
         cli_app, ["export", "--data-dir", str(indexed.data_dir), "--backend", indexed.backend]
     )

@@ -4,6 +4,7 @@ level, year, body); `rule` and `severity` narrow the findings export."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -12,7 +13,8 @@ from pydantic import Field
 
 from search_api.catalog import FindingFilters
 from search_api.deps import BackendDep, SettingsDep
-from search_api.exporting import COLUMNS, ExportFormat, ExportWhat, export_lines, export_records
+from search_api.display import display_source
+from search_api.exporting import COLUMNS, ExportFormat, ExportWhat, Record, export_lines, export_records
 from search_api.models import ErrorBody
 
 __all__ = ["ExportParams", "router"]
@@ -25,6 +27,13 @@ _MEDIA = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; char
 class ExportParams(FindingFilters):
     what: ExportWhat = Field(default="reports", description="cells, findings, passages or reports.")
     format: ExportFormat = Field(default="csv", description="csv or jsonl.")
+
+
+def _shown(records: Iterator[Record]) -> Iterator[Record]:
+    """Records whose `source` names the file as the API shows it (never the server's absolute path)."""
+    for record in records:
+        source = record.get("source")
+        yield {**record, "source": display_source(source)} if isinstance(source, str) else record
 
 
 @router.get(
@@ -44,7 +53,7 @@ def export(
     params: Annotated[ExportParams, Query()], backend: BackendDep, settings: SettingsDep
 ) -> StreamingResponse:
     """Every cell, finding, passage or report of the reports passing the filters, as CSV or JSON Lines."""
-    records = export_records(backend, params.what, params, page_size=settings.page_size_cap)
+    records = _shown(export_records(backend, params.what, params, page_size=settings.page_size_cap))
     filename = f"govreport-{params.what}.{params.format}"
     return StreamingResponse(
         export_lines(records, params.what, params.format),

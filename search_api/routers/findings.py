@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from indexer.query import FacetBucket
 from search_api.catalog import check_page, matching_findings
 from search_api.deps import BackendDep, SettingsDep
+from search_api.display import without_paths
 from search_api.models import ErrorBody, FindingList, FindingListParams
 
 __all__ = ["router"]
@@ -33,6 +34,6 @@ def list_findings(
         total=len(found),
         page=params.page,
         page_size=params.page_size,
-        findings=found[start : start + params.page_size],
+        findings=[without_paths(f, [f.source]) for f in found[start : start + params.page_size]],
         facets={name: [FacetBucket.model_validate(b) for b in buckets] for name, buckets in facets.items()},
     )

@@ -8,10 +8,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from indexer.documents import ReportDoc
 from indexer.query import FacetBucket
 from nlp.errors import ErrorCode, GovReportError
 from search_api.catalog import check_page, filter_reports, report_facets, sort_reports
 from search_api.deps import BackendDep, SettingsDep
+from search_api.display import display_source, without_paths
 from search_api.models import ErrorBody, ReportList, ReportListParams, ReportSummary, ReportView, report_view
 
 __all__ = ["MAX_REPORT_ID_CHARS", "router"]
@@ -48,7 +50,7 @@ def list_reports(
         total=len(kept),
         page=params.page,
         page_size=params.page_size,
-        reports=[ReportSummary.of(r) for r in kept[start : start + params.page_size]],
+        reports=[_summary(r) for r in kept[start : start + params.page_size]],
         facets=facets,
     )
 
@@ -60,4 +62,11 @@ def get_report(report_id: str, backend: BackendDep) -> ReportView:
     report = backend.get_report(report_id)
     if report is None:
         raise _not_found(report_id)
-    return report_view(report, backend.get_detail(report_id))
+    detail = backend.get_detail(report_id)
+    sources = [report.source, *([detail.report.source] if detail else [])]
+    return without_paths(report_view(report, detail), sources)  # the file is quoted in nested places
+
+
+def _summary(report: ReportDoc) -> ReportSummary:
+    summary = ReportSummary.of(report)
+    return summary.model_copy(update={"source": display_source(summary.source)})

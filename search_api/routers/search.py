@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from indexer.query import SearchResult
 from search_api.deps import BackendDep
+from search_api.display import display_source
 from search_api.models import ErrorBody, SearchParams
 
 __all__ = ["router"]
@@ -22,5 +23,8 @@ router = APIRouter(tags=["search"])
 )
 def search_passages(params: Annotated[SearchParams, Query()], backend: BackendDep) -> SearchResult:
     """Hits (highlighted), requested facet counts and an opaque `next_page_token`. Filters of one
-    name are OR-ed, different names AND-ed. The backend checks every value (GovReportError → 400)."""
-    return backend.search(params.to_query())
+    name are OR-ed, different names AND-ed. The backend checks every value (GovReportError → 400).
+    Each hit names its file relative to the server's folder (or by its name), never by its absolute path."""
+    result = backend.search(params.to_query())
+    hits = [hit.model_copy(update={"source": display_source(hit.source)}) for hit in result.hits]
+    return result.model_copy(update={"hits": hits})
