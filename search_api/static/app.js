@@ -42,6 +42,10 @@ const VALUE_LABELS = {
     has_error: ["报告有错误", "Report has an error"],
     has_warning: ["报告有警告", "Report has a warning"],
     contradicted_claim: ["文字与表格矛盾", "Prose contradicts a table"],
+    boilerplate: ["套话", "Boilerplate"],
+    copied_prev_year: ["照搬上年", "Copied from last year"],
+    copied_neighbour: ["照搬同级机关", "Copied from a neighbour"],
+    common_phrase: ["常见表述", "Common phrase"],
   },
   year: {},
 };
@@ -156,14 +160,14 @@ function baseName(path) {
 
 function badge(facet, value, cls) {
   const label = valueLabel(facet, value);
-  return el("span", { cls: `badge ${cls}`, text: label.zh, title: `${facetMeta(facet).en}: ${label.en}` });
+  return el("span", { cls: `badge ${cls}`, text: label.zh, title: `${facetMeta(facet).zh}：${label.zh}` });
 }
 
 function hitMeta(hit) {
   const meta = el("div", { cls: "hit-meta" });
   if (hit.section) meta.appendChild(badge("section", hit.section, "badge-section"));
   if (hit.kind && hit.kind !== "other") meta.appendChild(badge("kind", hit.kind, `badge-kind badge-${hit.kind}`));
-  if (hit.year) meta.appendChild(el("span", { cls: "badge badge-year", text: `${hit.year}年`, title: `Year ${hit.year}` }));
+  if (hit.year) meta.appendChild(el("span", { cls: "badge badge-year", text: `${hit.year}年`, title: `报告年度：${hit.year}年` }));
   for (const topic of hit.topics || []) meta.appendChild(badge("topic", topic, "badge-topic"));
   for (const flag of hit.flags || []) meta.appendChild(badge("flag", flag, "badge-flag"));
   return meta;
@@ -172,12 +176,12 @@ function hitMeta(hit) {
 function hitSource(hit) {
   const source = el("p", { cls: "hit-source" });
   const body = hit.issuing_body || "（未识别发布机关）";
-  source.appendChild(el("span", { cls: "hit-body", text: body, title: "Issuing body" }));
+  source.appendChild(el("span", { cls: "hit-body", text: body, title: "发布机关" }));
   const region = regionText(hit.region || {});
-  if (region) source.appendChild(el("span", { cls: "hit-region", text: region, title: "Region" }));
-  source.appendChild(el("span", { cls: "hit-file", text: baseName(hit.source), title: `Source file: ${hit.source}` }));
-  const link = el("a", { cls: "hit-report", text: "报告数据", title: "Report data (JSON): tables, findings" });
-  link.href = `/api/reports/${encodeURIComponent(hit.report_id)}`;
+  if (region) source.appendChild(el("span", { cls: "hit-region", text: region, title: "地区" }));
+  source.appendChild(el("span", { cls: "hit-file", text: baseName(hit.source), title: "源文件" }));
+  const link = el("a", { cls: "hit-report", text: "查看报告", title: "打开报告：三张表格、检查发现、正文" });
+  link.href = `/report/${encodeURIComponent(hit.report_id)}`;
   source.appendChild(link);
   return source;
 }
@@ -198,7 +202,7 @@ function facetButton(name, bucket, active) {
   const label = valueLabel(name, bucket.value);
   const button = el("button", {
     cls: "facet-value",
-    title: `${facetMeta(name).en}: ${label.en}` + (active ? " (click to remove)" : ""),
+    title: `${facetMeta(name).zh}：${label.zh}` + (active ? "（再次点击取消）" : ""),
     attrs: { type: "button", "aria-pressed": String(active) },
   });
   button.appendChild(el("span", { cls: "facet-label", text: label.zh }));
@@ -222,9 +226,9 @@ function renderFacet(name, buckets) {
   if (!merged.length) return null;
   const panel = el("section", { cls: "facet", attrs: { "aria-labelledby": `facet-${name}` } });
   const head = el("div", { cls: "facet-head" });
-  head.appendChild(el("h3", { text: meta.zh, title: meta.en, attrs: { id: `facet-${name}` } }));
+  head.appendChild(el("h3", { text: meta.zh, attrs: { id: `facet-${name}` } }));
   if (active.length) {
-    const clear = el("button", { cls: "link-button", text: "清除", title: `Clear ${meta.en} filter`, attrs: { type: "button" } });
+    const clear = el("button", { cls: "link-button", text: "清除", title: `清除“${meta.zh}”筛选`, attrs: { type: "button" } });
     clear.addEventListener("click", () => clearFilter(name));
     head.appendChild(clear);
   }
@@ -242,7 +246,7 @@ function renderFacet(name, buckets) {
 }
 
 function moreToggle(list) {
-  const toggle = el("button", { cls: "link-button", text: "更多…", title: "Show all values", attrs: { type: "button", "aria-expanded": "false" } });
+  const toggle = el("button", { cls: "link-button", text: "更多…", title: "显示全部", attrs: { type: "button", "aria-expanded": "false" } });
   toggle.addEventListener("click", () => {
     const open = list.classList.toggle("expanded");
     toggle.textContent = open ? "收起" : "更多…";
@@ -270,7 +274,7 @@ function renderActiveFilters() {
       const label = valueLabel(name, value);
       const chip = el("button", {
         cls: "chip",
-        title: `Remove filter ${facetMeta(name).en}: ${label.en}`,
+        title: `移除筛选 ${facetMeta(name).zh}：${label.zh}`,
         attrs: { type: "button", "aria-label": `移除筛选 ${facetMeta(name).zh}：${label.zh}` },
       });
       chip.appendChild(el("span", { text: `${facetMeta(name).zh}：${label.zh}` }));
@@ -280,6 +284,7 @@ function renderActiveFilters() {
     }
   }
   $("clear-all").hidden = !hasFilters(state);
+  refreshToggle();
 }
 
 // --- messages ----------------------------------------------------------------------------------
@@ -287,10 +292,10 @@ function renderActiveFilters() {
 function showError(error) {
   const box = $("error");
   box.replaceChildren();
-  box.appendChild(el("strong", { text: "检索出错", title: "Search failed" }));
+  box.appendChild(el("strong", { text: "检索出错" }));
   box.appendChild(el("code", { text: error.code || "error" }));
   box.appendChild(el("span", { text: error.message || "" }));
-  if (error.parameter) box.appendChild(el("span", { cls: "param", text: `参数：${error.parameter}`, title: "Parameter" }));
+  if (error.parameter) box.appendChild(el("span", { cls: "param", text: `参数：${error.parameter}` }));
   box.hidden = false;
 }
 
@@ -302,7 +307,7 @@ function clearMessages() {
 function showEmpty(state) {
   const box = $("empty");
   box.replaceChildren();
-  box.appendChild(el("p", { cls: "empty-title", text: "没有找到匹配的段落。", title: "No matching passages" }));
+  box.appendChild(el("p", { cls: "empty-title", text: "没有找到匹配的段落。" }));
   const tips = el("ul");
   if (state.q.includes('"')) tips.appendChild(el("li", { text: "去掉引号，让词语分开匹配。" }));
   if (/(^|\s)-\S/.test(state.q)) tips.appendChild(el("li", { text: "去掉排除词（以 - 开头的词）。" }));
@@ -319,17 +324,16 @@ function showIntro() {
   box.replaceChildren();
   box.appendChild(el("p", {
     cls: "empty-title",
-    text: "输入检索词开始检索；结果出来后可在左侧按地区、年度、章节、主题等筛选。",
-    title: "Type a query; then narrow the results with the filters on the left",
+    text: "输入检索词开始检索；也可以只在筛选栏中按地区、年度、章节、主题等筛选。",
   }));
   const years = Object.keys(indexYears).filter((y) => /^\d{4}$/.test(y)).sort().reverse();
   if (years.length) {
-    const line = el("p", { cls: "intro-years", text: "或按报告年度浏览：", title: "Or browse by report year" });
+    const line = el("p", { cls: "intro-years", text: "或按报告年度浏览：" });
     for (const year of years) {
       const button = el("button", {
         cls: "link-button",
         text: `${year}年（${indexYears[year]} 份报告）`,
-        title: `Browse passages of ${year} reports`,
+        title: `浏览 ${year} 年报告的段落`,
         attrs: { type: "button" },
       });
       button.addEventListener("click", () => toggleFilter("year", year));
@@ -358,7 +362,7 @@ async function fetchJSON(url) {
   try {
     response = await fetch(url, { headers: { Accept: "application/json" } });
   } catch (err) {
-    return { ok: false, body: { error: { code: "network_error", message: "无法连接服务器（Cannot reach the server）" } } };
+    return { ok: false, body: { error: { code: "network_error", message: "无法连接服务器" } } };
   }
   let body = null;
   try {
@@ -402,9 +406,39 @@ function renderResult(state, result, { append }) {
   for (const hit of result.hits) list.appendChild(renderHit(hit));
   if (!append) renderFacets(result.facets);
   $("summary").textContent = result.total ? `共 ${result.total} 个段落，已显示 ${shown} 个` : "";
+  renderDownloads(state, result.total);
   if (!result.total) showEmpty(state);
   $("more").hidden = !result.next_page_token;
   if (append && list.children[firstNew]) list.children[firstNew].focus();
+}
+
+// --- downloads and the phone's filter toggle -------------------------------------------------------
+
+let exportKinds = null;
+let refreshToggle = () => {};
+
+const REPORT_FILTERS = ["province", "city", "county", "level", "year", "body"];
+
+function renderDownloads(state, total) {
+  const box = $("downloads");
+  if (!total || !exportKinds) {
+    box.hidden = true;
+    return;
+  }
+  if (exportKinds.has("search")) {
+    GR.downloadBar(box, ["search"], stateParams(state));
+  } else {
+    // the server cannot export a search yet: offer the passages of the reports the filters name
+    const params = new URLSearchParams();
+    for (const name of REPORT_FILTERS) for (const v of state.filters[name]) params.append(name, v);
+    GR.downloadBar(box, ["passages"], params);
+  }
+  box.hidden = false;
+}
+
+function activeFilterCount() {
+  const state = current ? current.state : stateFromURL();
+  return FILTER_NAMES.reduce((n, name) => n + state.filters[name].length, 0);
 }
 
 function startSearch(state, { push }) {
@@ -463,7 +497,7 @@ async function loadStats() {
   const years = Object.keys(body.years || {}).filter((y) => y !== "unknown").sort();
   const span = years.length ? `，年度 ${years[0]}–${years[years.length - 1]}` : "";
   $("stats").textContent = `已收录 ${body.reports} 份报告、${body.passages} 个段落${span}`;
-  $("stats").title = `${body.reports} reports, ${body.passages} passages (${body.backend})`;
+
   indexYears = body.years || {};
 }
 
@@ -489,7 +523,9 @@ function init() {
     startSearch(state, { push: true });
   });
   window.addEventListener("popstate", () => startSearch(stateFromURL(), { push: false }));
-  Promise.allSettled([loadStats(), loadFlagTitles()]).then(() => startSearch(stateFromURL(), { push: false }));
+  refreshToggle = GR.setupFilterToggle($("filters-toggle"), $("facet-panels"), activeFilterCount);
+  const kinds = GR.loadExportKinds().then((k) => { exportKinds = k; });
+  Promise.allSettled([loadStats(), loadFlagTitles(), kinds]).then(() => startSearch(stateFromURL(), { push: false }));
 }
 
 document.addEventListener("DOMContentLoaded", init);
