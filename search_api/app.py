@@ -23,7 +23,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from nlp.errors import ErrorCode, GovReportError
 from nlp.settings import Settings
 from search_api.deps import BackendPool
-from search_api.routers import charts, check, export, facets, findings, health, reports, search, stats
+from search_api.routers import (
+    charts,
+    check,
+    compare,
+    export,
+    facets,
+    findings,
+    health,
+    reports,
+    search,
+    stats,
+)
 
 __all__ = ["STATUS_OF", "create_app", "error_payload", "static_dir"]
 
@@ -181,7 +192,7 @@ def create_app(*, settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
     app.middleware("http")(_security_headers)
-    routers = (search, reports, findings, check, export, facets, stats, health, charts)
+    routers = (search, reports, findings, compare, check, export, facets, stats, health, charts)
     for module in routers:
         app.include_router(module.router, prefix="/api")
     app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)(_index_page)

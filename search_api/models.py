@@ -13,19 +13,32 @@ from nlp.schema import Claim, Finding, PassageKind, Problem, Report, ReportMeta,
 from search_api.catalog import FindingFilters, FoundFinding, ReportFilters
 
 __all__ = [
+    "MAX_COMPARE_REPORTS",
     "CheckResponse",
+    "CompareBody",
+    "CompareCell",
+    "CompareKind",
+    "CompareParams",
+    "ComparePassage",
+    "CompareReportRef",
+    "CompareResponse",
+    "CopyKind",
     "ErrorBody",
     "ErrorDetail",
     "FacetInfo",
     "FindingList",
     "FindingListParams",
     "HealthResponse",
+    "NearCopy",
+    "NearCopySide",
     "PassageView",
     "ReportList",
     "ReportListParams",
     "ReportSummary",
     "ReportView",
     "SearchParams",
+    "TextSpan",
+    "YearCount",
     "report_view",
 ]
 
@@ -207,3 +220,136 @@ class CheckResponse(BaseModel):
     findings: list[Finding]
     claims: list[Claim]
     findings_by_severity: dict[str, int]
+
+
+# --- GET /api/compare ------------------------------------------------------------------------------
+
+CompareKind = Literal["improvement", "problem", "all"]
+CopyKind = Literal["copied_prev_year", "copied_neighbour", "common_phrase"]
+MAX_COMPARE_REPORTS = 500  # reports one comparison may read (each detail parsed, every passage scored)
+
+
+class CompareParams(ReportFilters):
+    """The query string of GET /api/compare: which reports (the report filters; none: every body in the
+    index), which passages of section 五, and how much of the answer to list."""
+
+    kind: CompareKind = Field(
+        default="improvement", description="Section-五 passages compared: improvement, problem or all."
+    )
+    min_score: float | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="Lowest similarity of a near-copy (default: configs/compare.yaml).",
+    )
+    max_reports: int = Field(
+        default=200,
+        ge=1,
+        le=MAX_COMPARE_REPORTS,
+        description="Reports compared at most (region order); `reports_total` says how many matched.",
+    )
+    passages_per_cell: int = Field(
+        default=5, ge=0, le=50, description="Passages listed in each matrix cell (its count is always whole)."
+    )
+    max_near_copies: int = Field(
+        default=50,
+        ge=0,
+        le=500,
+        description="Near-copies listed, strongest first (`near_copies_total` counts all).",
+    )
+
+
+class CompareReportRef(BaseModel):
+    report_id: str
+    year: int | None = None
+    source: str  # the file, relative to the server's folder or its name
+
+
+class CompareBody(BaseModel):
+    """A row of the matrix: one body across its years (a government by its region and level, anything
+    else by its name, as nlp.compare tells the same body apart from a renamed one)."""
+
+    index: int  # position in `bodies`, what cells and near-copy sides refer to
+    key: str  # nlp.compare.body_key: stable across years and renamings
+    name: str | None = None  # the issuing body as its latest report prints it
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    level: str = "unknown"
+    years: list[int] = Field(default_factory=list)  # ascending
+    reports: list[CompareReportRef] = Field(default_factory=list)  # newest first
+    passages: int = 0  # section-五 passages of the compared kind, with or without a topic
+
+
+class ComparePassage(BaseModel):
+    """A section-五 passage; `passage_id` is the id search hits carry, `ordinal` its position among the
+    report's passages (the `passages` of GET /api/reports/{report_id})."""
+
+    passage_id: str
+    report_id: str
+    ordinal: int
+    year: int | None = None
+    kind: PassageKind
+    marker: str | None = None
+    line: int
+    text: str
+
+
+class YearCount(BaseModel):
+    year: int | None
+    count: int
+
+
+class CompareCell(BaseModel):
+    """Matrix cell: the passages of one body that carry one topic (a passage of several topics counts in
+    each). Only cells holding at least one passage are listed."""
+
+    body: int  # index into `bodies`
+    topic: str  # one of `topics`
+    count: int
+    by_year: list[YearCount]  # newest first
+    passages: list[ComparePassage]  # the first passages_per_cell, newest year first
+
+
+class TextSpan(BaseModel):
+    start: int  # offsets (characters) into the side's `text`
+    end: int
+
+
+class NearCopySide(ComparePassage):
+    body: int  # index into `bodies`
+    issuing_body: str | None = None
+    source: str
+    shared_spans: list[TextSpan] = Field(default_factory=list)  # where `shared` runs lie in `text`
+
+
+class NearCopy(BaseModel):
+    """Two passages saying the same thing after normalisation (nlp.compare): `copied_prev_year` (a is
+    the later report of the same body, b the earlier), `copied_neighbour` (another body of the same city,
+    the same year) or `common_phrase` (template language many bodies share; not counted as copying)."""
+
+    kind: CopyKind
+    score: float  # 0–100, rapidfuzz over jieba tokens of the normalised passages
+    weight: float  # 1 for copies, configs/compare.yaml common_weight for template language
+    spread: int  # distinct bodies with a near-duplicate of either passage
+    a: NearCopySide
+    b: NearCopySide
+    shared: str  # the runs both passages print, joined by …
+
+
+class CompareResponse(BaseModel):
+    """GET /api/compare: a body × topic matrix of section-五 passages and the near-copies among them.
+
+    `bodies` are the rows, `topics` the columns (configs/topics.yaml order, those present), `cells` the
+    non-empty intersections; every index in a cell or a near-copy side points into `bodies`."""
+
+    kind: CompareKind
+    min_score: float
+    reports_total: int  # reports matching the filters
+    reports_compared: int  # at most max_reports of them, in region order
+    reports_without_detail: int  # indexed before details were kept: not comparable until ingested again
+    bodies: list[CompareBody]
+    topics: list[str]
+    cells: list[CompareCell]
+    near_copies_total: int
+    near_copies: list[NearCopy]  # strongest first (score × weight), at most max_near_copies
