@@ -253,16 +253,31 @@ def _places(records: list[dict[str, Any]]) -> list[_Place]:
     ]
 
 
+def _text_records(text: str) -> list[dict[str, Any]]:
+    """cpca.transform_text_with_addrs(text, pos_sensitive=True) as records, without pandas: the same
+    generator (cpca is pinned), the same filter; pandas only shaped the rows into a frame we took apart
+    again, and importing it cost a third of a second. No place named → [] (cpca's frame raised KeyError)."""
+    import cpca  # loads its gazetteer (a tenth of a second): only when metadata is read
+
+    found = cpca._extract_addrs(text, True, {}, truncate_pos=False, new_entry_when_not_belong=True)
+    return [record for record in found if record[cpca._ADCODE] is not None]
+
+
+def _name_record(name: str, *, umap: dict[str, str]) -> dict[str, Any]:
+    """cpca.transform([name], umap=umap)'s one row as a record, without pandas."""
+    import cpca
+
+    return dict(cpca._get_one_addr(name, False, umap))
+
+
 def _mentions(text: str) -> list[_Place]:
     """Places the text names (cpca), without the bare words 县/区 it mistakes for places."""
-    import cpca  # loads its gazetteer (about a second): only when metadata is read
-
     try:
-        frame = cpca.transform_text_with_addrs(text, pos_sensitive=True)
-    except KeyError:  # cpca cannot shape an empty result: the text names no place
+        records = _text_records(text)
+    except KeyError:  # as before, when cpca.transform_text_with_addrs raised it
         return []
     ignore = set(_cfg()["ignore_mentions"])
-    places = _places(frame.to_dict("records"))
+    places = _places(records)
     return [
         p
         for p in places
@@ -282,10 +297,7 @@ def _spelled_out(place: _Place, text: str) -> bool:
 
 
 def _resolve_name(name: str, *, umap: dict[str, str]) -> _Place | None:
-    import cpca
-
-    frame = cpca.transform([name], umap=umap)
-    places = _places(frame.to_dict("records"))
+    places = _places([_name_record(name, umap=umap)])
     return places[0] if places and places[0].rank >= 0 else None
 
 
