@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from nlp.schema import Problem
+if TYPE_CHECKING:  # nlp.schema builds every model: `govreport --help` imports this module, not the models
+    from nlp.schema import Problem
 
 __all__ = ["CATALOGUE", "ErrorCode", "GovReportError", "one_line", "printable_name", "problem"]
 
@@ -142,9 +144,13 @@ class GovReportError(Exception):
         return f"{prefix}[{self.code.value}] {self.message}"
 
     def to_problem(self) -> Problem:
+        from nlp.schema import Problem
+
         return Problem(code=self.code.value, message=self.message, source=self.source, line=self.line)
 
 
 def problem(code: ErrorCode, message: str | None = None, **where: object) -> Problem:
     """A Problem with the catalogue's wording unless a more specific message is given."""
+    from nlp.schema import Problem
+
     return Problem(code=code.value, message=one_line(message or CATALOGUE[code]), **where)  # type: ignore[arg-type]

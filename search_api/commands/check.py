@@ -12,12 +12,14 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from nlp.schema import Claim, Finding, Report
 from search_api.commands.common import extract_files, resolve_inputs
+
+if TYPE_CHECKING:
+    from nlp.schema import Claim, Finding, Report
 
 __all__ = ["CheckFormat", "check_command", "register"]
 

@@ -7,9 +7,12 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nlp.errors import GovReportError, one_line, printable_name
-from nlp.schema import Problem, Report
+
+if TYPE_CHECKING:  # nlp.schema builds every model of the project: imported by what extracts, not by --help
+    from nlp.schema import Problem, Report
 
 __all__ = ["BackendName", "extract_files", "format_problem", "print_problems", "resolve_inputs"]
 

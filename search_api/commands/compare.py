@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from nlp.schema import Problem, Region, Report
 from search_api.commands.common import extract_files, resolve_inputs
 
 if TYPE_CHECKING:  # nlp.compare pulls numpy and rapidfuzz: loaded only when the command runs
     from nlp.compare import Comparison, KindFilter, Match, PassageRef
+    from nlp.schema import Problem, Region, Report
 
 __all__ = ["CSV_COLUMNS", "CompareFormat", "compare_command", "register"]
 

@@ -13,7 +13,6 @@ from typing import Annotated, TextIO
 import typer
 
 from nlp.errors import GovReportError
-from search_api.catalog import FindingFilters
 from search_api.commands.common import BackendName
 from search_api.commands.ingest import settings_for
 
@@ -52,6 +51,7 @@ def export_command(
 ) -> None:
     """Write every cell, finding, passage or report of the index as CSV or JSON Lines."""
     from indexer.backends import open_backend
+    from search_api.catalog import FindingFilters
     from search_api.exporting import export_lines, export_records
 
     values = {"year": year, "province": province, "city": city, "county": county, "level": level,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from nlp.export import CELL_COLUMNS, cell_records
-from nlp.schema import Report
 from search_api.commands.common import extract_files, print_problems, resolve_inputs
+
+if TYPE_CHECKING:
+    from nlp.schema import Report
 
 __all__ = ["register"]
 
@@ -43,6 +44,8 @@ class _Writer:
     """Streams reports out as they are extracted, so a large batch never sits in memory."""
 
     def __init__(self, output_format: ExtractFormat) -> None:
+        from nlp.export import CELL_COLUMNS
+
         self.format = output_format
         self.count = 0
         self.csv = csv.DictWriter(sys.stdout, fieldnames=CELL_COLUMNS, lineterminator="\n")
@@ -52,6 +55,8 @@ class _Writer:
             sys.stdout.write("[")
 
     def write(self, report: Report) -> None:
+        from nlp.export import cell_records
+
         if self.format is ExtractFormat.cells:
             self.csv.writerows(cell_records(report))
         elif self.format is ExtractFormat.jsonl:

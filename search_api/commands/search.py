@@ -8,16 +8,22 @@ import re
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from indexer.query import FACET_NAMES, SearchFilters, SearchQuery, SearchResult
 from nlp.errors import ErrorCode, GovReportError
 from search_api.commands.common import BackendName
 from search_api.commands.ingest import settings_for
 
+if TYPE_CHECKING:  # indexer.query builds the schema's models: imported when a search runs, not by --help
+    from indexer.query import SearchFilters, SearchResult
+
 __all__ = ["register", "render_text"]
+
+# indexer.query.FACET_NAMES, spelled out for the option's help text (tests/test_coldstart.py keeps the two
+# equal) so that `govreport --help` need not import the query models.
+_FACET_NAMES = ("province", "city", "county", "level", "year", "section", "kind", "topic", "flag", "body")
 
 
 class OutputFormat(StrEnum):
@@ -55,6 +61,8 @@ def render_text(result: SearchResult, *, color: bool = False) -> str:
 
 
 def _filters(**values: list[str] | list[int] | None) -> SearchFilters:
+    from indexer.query import SearchFilters
+
     return SearchFilters.model_validate({k: v for k, v in values.items() if v})
 
 
@@ -62,6 +70,8 @@ Values = list[str] | None
 
 
 def _facets(facet: list[str] | None) -> list[str]:
+    from indexer.query import FACET_NAMES
+
     unknown = [f for f in facet or [] if f not in FACET_NAMES]
     if unknown:
         message = f"unknown facet {unknown[0]!r} (one of {', '.join(FACET_NAMES)})"
@@ -81,7 +91,7 @@ def search_command(
     topic: Annotated[Values, typer.Option(help="Topic from configs/topics.yaml.")] = None,
     flag: Annotated[Values, typer.Option(help="has_error, has_warning, a rule id…")] = None,
     body: Annotated[Values, typer.Option(help="Issuing body.")] = None,
-    facet: Annotated[Values, typer.Option(help=f"Facet to count: {', '.join(FACET_NAMES)}.")] = None,
+    facet: Annotated[Values, typer.Option(help=f"Facet to count: {', '.join(_FACET_NAMES)}.")] = None,
     sort: Annotated[Sort, typer.Option(help="relevance, year or region.")] = Sort.relevance,
     page_size: Annotated[int, typer.Option(help="Hits per page.")] = 10,
     page_token: Annotated[str | None, typer.Option(help="Token printed by the previous page.")] = None,
@@ -93,6 +103,7 @@ def search_command(
 ) -> None:
     """Search the indexed passages."""
     from indexer.backends import open_backend
+    from indexer.query import SearchQuery
 
     settings = settings_for(backend=backend, data_dir=data_dir)
     filters = _filters(

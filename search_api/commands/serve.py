@@ -8,13 +8,15 @@ search.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from nlp.errors import GovReportError
-from nlp.settings import Settings
 from search_api.commands.common import BackendName, print_problems
+
+if TYPE_CHECKING:  # pydantic-settings: imported when the command runs
+    from nlp.settings import Settings
 
 __all__ = ["register", "serve_command", "serve_settings"]
 
@@ -27,6 +29,8 @@ def serve_settings(
     backend: BackendName | None = None,
 ) -> Settings:
     """The environment's settings with the options given on the command line on top."""
+    from nlp.settings import Settings
+
     overrides: dict[str, object] = {
         "host": host,
         "port": port,
