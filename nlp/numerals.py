@@ -6,7 +6,13 @@ nlp.sections imports nlp.metadata (find_title): keeping the numerals here keeps 
 
 from __future__ import annotations
 
-__all__ = ["chinese_number"]
+import re
+
+__all__ = ["chinese_number", "counts_something"]
+
+# A number counted in a unit (198件, 17个, 3次): no row label, column header or heading of the template
+# counts anything, so text holding one is narrative prose.
+_COUNTED_NUMBER = re.compile(r"\d\s*(?:件|个|条|次|人次|家)")
 
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 
@@ -17,3 +23,8 @@ def chinese_number(word: str) -> int:
         return _CN_DIGITS.get(word[0], 0)
     tens, _, ones = word.partition("十")
     return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0)
+
+
+def counts_something(text: str) -> bool:
+    """Whether `text` holds a number counted in a unit (另行制作2件, 行政处罚4964件): prose, not a table."""
+    return bool(_COUNTED_NUMBER.search(text))

@@ -43,7 +43,7 @@ from nlp.errors import ErrorCode, problem
 from nlp.header import header_end
 from nlp.lines import LineGeometry, line_offsets
 from nlp.metadata import find_title
-from nlp.numerals import chinese_number
+from nlp.numerals import chinese_number, counts_something
 from nlp.schema import Passage, PassageKind, Problem, Section, SectionKey
 
 __all__ = [
@@ -639,10 +639,11 @@ def _continues(previous: _Line, current: _Line, *, layout: _Layout) -> bool:
     if _width(previous.text) < _rules().min_wrap_width:
         return False
     # As wide as the text's usual line, it is a hard wrap whatever it holds. Narrower, it still runs on
-    # when it is prose (clause marks inside): a PDF reader may cut a paragraph anywhere, and where the
-    # other paragraphs are one line each "the usual width" says nothing; titles and headings hold no
-    # clause marks.
-    return layout.is_full(previous) or bool(_CLAUSE_MARK.search(previous.text))
+    # when it is prose (clause marks inside, or a counted number: 行政处罚4964件、行政强制84件 is narrow by
+    # its digits): a PDF reader may cut a paragraph anywhere, and where the other paragraphs are one line
+    # each "the usual width" says nothing; titles and headings hold no clause marks and count nothing.
+    prose = bool(_CLAUSE_MARK.search(previous.text)) or counts_something(previous.text)
+    return layout.is_full(previous) or prose
 
 
 def _paragraphs(text: str, *, skip_tables: bool) -> list[_Para]:

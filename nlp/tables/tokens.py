@@ -16,6 +16,7 @@ from typing import Literal
 
 from nlp.cellvalues import is_value_text
 from nlp.lines import line_offsets
+from nlp.numerals import counts_something
 from nlp.schema import SourceBlock
 
 __all__ = ["Token", "TokenKind", "tokenize"]
@@ -110,7 +111,9 @@ def _is_prose(text: str) -> bool:
     label = "".join(parts)
     if len(label) <= _MAX_HEADING_CHARS and not _SENTENCE_END.search(label[:-1]):
         label = label.rstrip("。")  # a heading with a trailing 。 (三、收到和处理政府信息公开申请情况。)
-    return bool(_SENTENCE_END.search(label)) or len(label) > _MAX_LABEL_CHARS
+    # a counted number (…1件) makes even a paragraph's short wrapped tail prose: `2件,结转下年度继续办理1件。`
+    # would otherwise match row 四
+    return bool(_SENTENCE_END.search(label)) or counts_something(label) or len(label) > _MAX_LABEL_CHARS
 
 
 def tokenize(
