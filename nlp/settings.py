@@ -66,7 +66,9 @@ class Settings(BaseSettings):
     )
     max_query_chars: int = Field(default=500, gt=0, description="Longest search query accepted.")
     page_size_cap: int = Field(default=100, gt=0, description="Largest page a search may ask for.")
-    workers: int = Field(default=1, ge=1, le=64, description="Processes used by ingest.")
+    workers: int | None = Field(
+        default=None, ge=1, le=64, description="Processes used by ingest (unset: one per core it may use)."
+    )
     segmenter: Literal["jieba", "rjieba"] = Field(
         default="jieba",
         description="Word segmenter for alignment, claims and the index: jieba, or rjieba (its Rust port: "
