@@ -2,28 +2,59 @@
 
 The content hash (sha256 of the file's bytes) is the report id: an unchanged file is skipped before
 extraction; a changed file (same source path, new hash) replaces its old version, whose report and
-passages are deleted. Files are extracted in worker processes; writing happens here, a chunk of reports
-at a time, and a bad file never stops the batch. Nothing here prints: callers pass `progress`.
+passages are deleted. Everything but the write happens in worker processes — reading, extraction, the
+lint of the report alone, topics, documents and their words — and comes back through a bounded window,
+so memory does not grow with the number of files. Here, a chunk of reports at a time is judged against
+its neighbourhood in the index (search_api.corpus: cross-year rules and copies, both sides updated) and
+written. A bad file never stops the batch. Nothing here prints: callers pass `progress`.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+import os
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from indexer.backends.base import IndexOutcome, RebuildableBackend, SearchBackend
+from indexer.backends.base import IndexOutcome, PreparedBundle, RebuildableBackend, SearchBackend
 from indexer.documents import ReportBundle, build_bundle
 from nlp.errors import ErrorCode, GovReportError
-from nlp.schema import Claim, Finding, Report
+from nlp.schema import Report
 from nlp.settings import Settings
 
-__all__ = ["Duplicate", "IngestFailure", "IngestSummary", "file_sha256", "ingest_paths"]
+if TYPE_CHECKING:  # nlp.lint is optional; search_api.corpus imports it
+    from nlp.lint import CheckResult
+    from search_api.corpus import Member
 
-_CHUNK = 128  # reports checked and compared together: cross-year rules and boilerplate pair within a chunk
+__all__ = [
+    "Duplicate",
+    "IngestFailure",
+    "IngestSummary",
+    "Prepared",
+    "default_workers",
+    "file_sha256",
+    "ingest_paths",
+]
+
+_CHUNK = 64  # reports judged against their neighbourhoods and written together (one commit)
+_IN_FLIGHT_PER_WORKER = 4  # files submitted to the pool ahead, per worker
+
+
+def default_workers() -> int:
+    """The cores this process may run on (its affinity, not the machine's count)."""
+    counted = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if counted is not None:
+        return max(1, counted() or 1)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no affinity on this platform
+        return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -45,6 +76,7 @@ class IngestSummary:
     indexed: int = 0
     unchanged: int = 0
     replaced: int = 0  # old versions deleted because their file changed
+    updated: int = 0  # stored reports whose findings or flags a new neighbour changed
     passages: int = 0
     failed: list[IngestFailure] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)  # byte-identical to another file: one report
@@ -57,6 +89,7 @@ class IngestSummary:
             "indexed": self.indexed,
             "unchanged": self.unchanged,
             "replaced": self.replaced,
+            "updated": self.updated,
             "passages": self.passages,
             "failed": [vars(f) for f in self.failed],
             "duplicates": [vars(d) for d in self.duplicates],
@@ -73,44 +106,112 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _extract(path: str, settings: Settings) -> Report | IngestFailure:
-    """Worker: one file → Report, or the reason it could not be read (past the time budget, or a reader
-    bug, included: search_api.guard)."""
+@dataclass(frozen=True)
+class Prepared:
+    """One file made ready in a worker: its report, its lint checked alone and its documents (passages
+    tagged and cut into words), so the writing process only judges it against its neighbourhood."""
+
+    report: Report
+    alone: CheckResult | None  # None: nlp.lint is not installed
+    flags: dict[int, list[str]]  # copy flags against no neighbour (stock phrases)
+    bundle: PreparedBundle
+
+
+def _prepare(path: str, settings: Settings) -> Prepared | IngestFailure:
+    """Worker: one file → its Prepared report, or the reason it could not be (past the time budget, or a
+    reader or lint bug, included: search_api.guard)."""
     from search_api.guard import extract_guarded
 
     try:
-        return extract_guarded(Path(path), settings=settings)
+        report = extract_guarded(Path(path), settings=settings)
+        return _checked_within_budget(report, source=path, settings=settings)
     except GovReportError as exc:
         return IngestFailure(source=path, code=exc.code.value, message=exc.message)
 
 
-def _checker() -> Callable[[Sequence[Report]], dict[str, tuple[list[Finding], list[Claim]]]] | None:
+def _checked_within_budget(report: Report, *, source: str, settings: Settings) -> Prepared:
+    """The lint and the documents under the same per-file budget as reading; a bug there fails the file
+    (INDEX_FAILED naming the exception), not the batch."""
+    from nlp.readers.budget import time_budget
+
     try:
-        from nlp.lint import check_reports
+        with time_budget(settings.file_timeout_s, source=source):
+            return _prepared_report(report)
+    except GovReportError:
+        raise
+    except (Exception, RecursionError, MemoryError) as exc:
+        message = f"unexpected {type(exc).__name__} while checking: {exc}"[:500]
+        raise GovReportError(ErrorCode.INDEX_FAILED, message, source=source) from exc
+
+
+@cache
+def _check() -> Callable[[Report], CheckResult] | None:
+    try:
+        from nlp.lint import check_report
     except ImportError:
         return None
-
-    def check(reports: Sequence[Report]) -> dict[str, tuple[list[Finding], list[Claim]]]:
-        return {sha: (result.findings, result.claims) for sha, result in check_reports(reports).items()}
-
-    return check
+    return check_report
 
 
-def _extracted(
+def _prepared_report(report: Report) -> Prepared:
+    from indexer.tokens import words_field
+    from nlp.compare import flags_among
+    from nlp.topics import topics_for
+
+    check = _check()
+    alone = check(report) if check is not None else None
+    flags = flags_among(report, [])
+    findings, claims = (alone.findings, alone.claims) if alone is not None else ([], None)
+    built = build_bundle(report, findings, topics_of=topics_for, passage_flags_by_start=flags, claims=claims)
+    words = [words_field(p.text) for p in built.passages]
+    bundle = PreparedBundle(
+        report=built.report, passages=built.passages, detail=built.detail, passage_words=words
+    )
+    return Prepared(report=report, alone=alone, flags=flags, bundle=bundle)
+
+
+def _window(workers: int) -> int:
+    """Files in flight: enough to keep every worker busy while the main process writes, few enough that
+    memory does not grow with the corpus."""
+    return workers * _IN_FLIGHT_PER_WORKER
+
+
+def _prepared(
     paths: Sequence[Path], *, settings: Settings, workers: int
-) -> Iterator[Report | IngestFailure]:
+) -> Iterator[Prepared | IngestFailure]:
+    """Each file prepared, in the order given: in this process (one worker), or in a pool fed through a
+    bounded window of futures (never every file at once)."""
     names = [str(p) for p in paths]
     if workers <= 1 or len(names) <= 1:
-        yield from (_extract(n, settings) for n in names)
+        yield from (_prepare(n, settings) for n in names)
         return
-    from search_api.workers import die_with_parent
+    todo = deque(names)
+    while todo:  # a pool whose worker died (OOM killer) fails the files in flight; the rest go on
+        yield from _through_pool(todo, settings=settings, workers=workers)
 
-    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
-        yield from pool.map(_extract, names, [settings] * len(names), chunksize=1)
+
+def _through_pool(
+    todo: deque[str], *, settings: Settings, workers: int
+) -> Iterator[Prepared | IngestFailure]:
+    from search_api.workers import start_worker
+
+    in_flight: deque[tuple[str, Future[Prepared | IngestFailure]]] = deque()
+    with ProcessPoolExecutor(max_workers=workers, initializer=start_worker) as pool:
+        try:
+            while todo or in_flight:
+                while todo and len(in_flight) < _window(workers):
+                    name = todo.popleft()
+                    in_flight.append((name, pool.submit(_prepare, name, settings)))
+                name, future = in_flight.popleft()
+                yield future.result()
+        except BrokenProcessPool as exc:
+            lost = [name, *(n for n, _ in in_flight)]
+            message = f"a worker process died while these files were in flight: {exc}"
+            yield from (IngestFailure(n, ErrorCode.READ_CORRUPT.value, message) for n in lost)
 
 
-def _chunks(items: Iterator[Report | IngestFailure], size: int) -> Iterator[list[Report | IngestFailure]]:
-    chunk: list[Report | IngestFailure] = []
+def _chunks(items: Iterator[Prepared | IngestFailure], size: int) -> Iterator[list[Prepared | IngestFailure]]:
+    chunk: list[Prepared | IngestFailure] = []
     for item in items:
         chunk.append(item)
         if len(chunk) == size:
@@ -120,92 +221,107 @@ def _chunks(items: Iterator[Report | IngestFailure], size: int) -> Iterator[list
         yield chunk
 
 
-def _topics() -> Callable[[str], list[str]]:
-    from nlp.topics import topics_for
-
-    return topics_for
-
-
-def _boilerplate_by_report(reports: Sequence[Report]) -> dict[str, dict[int, list[str]]]:
-    """Boilerplate flags found within this batch, as report id → passage start → flags. Copies are
-    only seen between reports of the same batch (a chunk of the files given)."""
-    from nlp.compare import boilerplate_flags
-
-    by_report: dict[str, dict[int, list[str]]] = {}
-    for (report_id, start), flags in boilerplate_flags(reports).items():
-        by_report.setdefault(report_id, {})[start] = flags
-    return by_report
-
-
 class _Ingester:
-    def __init__(self, backend: SearchBackend, summary: IngestSummary) -> None:
+    def __init__(self, backend: SearchBackend, summary: IngestSummary, *, corpus: bool = True) -> None:
+        from search_api.corpus import Neighbourhoods
+
         self.backend = backend
         self.summary = summary
-        self.check = _checker()
-        self.topics_of = _topics()
-        summary.checked = self.check is not None
+        summary.checked = _check() is not None
+        # corpus-level analysis asks the live index for neighbours; a rebuild writes elsewhere
+        self.hood = Neighbourhoods(backend, checked=summary.checked) if corpus else None
 
-    def bundles(self, reports: Sequence[Report]) -> list[tuple[ReportBundle, list[Finding]]]:
-        findings = self.check(reports) if self.check and reports else {}
-        copies = _boilerplate_by_report(reports)
-        built = []
-        for report in reports:
-            found, claims = findings.get(report.sha256, ([], []))
-            flags = copies.get(report.sha256, {})
-            bundle = build_bundle(
-                report, found, topics_of=self.topics_of, passage_flags_by_start=flags, claims=claims
-            )
-            built.append((bundle, found))
-        return built
+    def write_chunk(self, chunk: Sequence[Prepared | IngestFailure]) -> None:
+        self.summary.failed.extend(f for f in chunk if isinstance(f, IngestFailure))
+        prepared = [p for p in chunk if isinstance(p, Prepared)]
+        if not prepared:
+            return
+        stale = {p.report.sha256: self.stale_ids(p.bundle) for p in prepared}
+        arrivals, updates = self.settled(prepared, stale)
+        self.store(arrivals, stale)
+        if updates:
+            self.store(updates, {}, arrivals=False)
 
-    def count(self, outcome: IndexOutcome, written: Sequence[tuple[ReportBundle, list[Finding]]]) -> None:
+    def settled(
+        self, prepared: Sequence[Prepared], stale: dict[str, list[str]]
+    ) -> tuple[list[ReportBundle], list[ReportBundle]]:
+        """The arrivals' bundles judged against their neighbourhoods, and the stored neighbours they
+        change (search_api.corpus)."""
+        if self.hood is None:
+            return [p.bundle for p in prepared], []
+        from search_api.corpus import settle_chunk
+
+        arrivals = [(_member(p), p.bundle) for p in prepared]
+        hidden = {i for ids in stale.values() for i in ids}
+        return settle_chunk(self.hood, arrivals, hidden=hidden)
+
+    def count(self, outcome: IndexOutcome, written: Sequence[ReportBundle], *, arrivals: bool) -> None:
         self.summary.failed.extend(
             IngestFailure(f.source, ErrorCode.INDEX_FAILED.value, f.message) for f in outcome.failed
         )
         indexed = set(outcome.indexed)
-        for bundle, findings in written:
-            if bundle.report.report_id in indexed:
-                self.summary.indexed += 1
-                self.summary.findings_by_severity.update(f.severity for f in findings)
-        self.summary.passages += outcome.passages
+        for bundle in written:
+            if bundle.report.report_id not in indexed:
+                continue
+            if not arrivals:
+                self.summary.updated += 1
+                continue
+            self.summary.indexed += 1
+            self.summary.passages += len(bundle.passages)
+            self.summary.findings_by_severity.update(bundle.report.findings_by_severity)
 
-    def write_chunk(self, chunk: Sequence[Report | IngestFailure]) -> None:
-        reports = [r for r in chunk if isinstance(r, Report)]
-        self.summary.failed.extend(f for f in chunk if isinstance(f, IngestFailure))
-        built = self.bundles(reports)
-        if built:
-            self.store(built)
-
-    def store(self, built: Sequence[tuple[ReportBundle, list[Finding]]]) -> None:
+    def store(
+        self, built: Sequence[ReportBundle], stale: dict[str, list[str]], *, arrivals: bool = True
+    ) -> None:
         """One backend write for the whole chunk (one commit for tantivy); a report the engine refuses
         fails alone (IndexOutcome.failed), and old versions go only once their replacement is in."""
-        stale = {b.report.report_id: self.stale_ids(b) for b, _ in built}
         try:
-            outcome = self.backend.index([b for b, _ in built])
+            outcome = self.write(built)
         except GovReportError as exc:
             self.summary.failed.extend(
-                IngestFailure(b.report.source, exc.code.value, exc.message) for b, _ in built
+                IngestFailure(b.report.source, exc.code.value, exc.message) for b in built
             )
             return
-        self.count(outcome, built)
+        self.count(outcome, built, arrivals=arrivals)
         for report_id in outcome.indexed:
             self.summary.replaced += sum(self.backend.delete_report(i) for i in stale.get(report_id, []))
+
+    def write(self, built: Sequence[ReportBundle]) -> IndexOutcome:
+        return self.backend.index(built)
 
     def stale_ids(self, bundle: ReportBundle) -> list[str]:
         report = bundle.report
         return [i for i in self.backend.report_ids_for_source(report.source) if i != report.report_id]
 
 
+def _member(prepared: Prepared) -> Member:
+    from search_api.corpus import Member
+
+    alone = prepared.alone
+    findings = alone.findings if alone is not None else []
+    return Member(
+        doc=prepared.bundle.report,
+        report=prepared.report,
+        alone=alone,
+        flags=prepared.flags,
+        findings=findings,
+    )
+
+
 class _Rebuilder(_Ingester):
-    """Writes every report into a new version of the index, switched to only when all are in."""
+    """Writes every report into a new version of the index, switched to only when all are in. Corpus-level
+    analysis is left out: its lookups would read the old version."""
 
     def __init__(self, backend: RebuildableBackend, summary: IngestSummary, *, target: str) -> None:
-        super().__init__(backend, summary)  # type: ignore[arg-type]
+        super().__init__(backend, summary, corpus=False)  # type: ignore[arg-type]
         self.rebuildable = backend
         self.target = target
 
-    def store(self, built: Sequence[tuple[ReportBundle, list[Finding]]]) -> None:
-        self.count(self.rebuildable.add_to_rebuild(self.target, [b for b, _ in built]), built)
+    def write(self, built: Sequence[ReportBundle]) -> IndexOutcome:
+        return self.rebuildable.add_to_rebuild(self.target, built)
+
+    def stale_ids(self, bundle: ReportBundle) -> list[str]:
+        return []
 
 
 def _distinct(paths: Sequence[Path], summary: IngestSummary) -> list[tuple[Path, str]]:
@@ -292,7 +408,7 @@ def _run(
     workers: int,
     progress: Callable[[int], None] | None,
 ) -> None:
-    for chunk in _chunks(_extracted(paths, settings=settings, workers=workers), _CHUNK):
+    for chunk in _chunks(_prepared(paths, settings=settings, workers=workers), _CHUNK):
         ingester.write_chunk(chunk)
         if progress:
             progress(len(chunk))

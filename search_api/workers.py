@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 
-__all__ = ["WATCH_SECONDS", "die_with_parent"]
+__all__ = ["WATCH_SECONDS", "die_with_parent", "start_worker"]
 
 WATCH_SECONDS = 1.0
 _PR_SET_PDEATHSIG = 1
@@ -44,3 +44,12 @@ def die_with_parent() -> None:
     if os.getppid() != parent:  # it died before the kernel was asked
         os._exit(70)
     threading.Thread(target=_watch, args=(parent,), name="parent-watchdog", daemon=True).start()
+
+
+def start_worker() -> None:
+    """Pool initializer of ingest's workers: die with the parent, and load the word segmenter now, once
+    per worker (jieba's dictionary), rather than inside the first file's time budget."""
+    die_with_parent()
+    from nlp.segment import words
+
+    words("政府信息公开")

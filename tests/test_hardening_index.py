@@ -184,8 +184,8 @@ _POOL_SCRIPT = textwrap.dedent(
         os.write(1, f"{{os.getpid()}}\\n".encode())
         time.sleep(120)
 
-    ingest._extract = slow
-    list(ingest._extracted([ingest.Path("a"), ingest.Path("b")], settings=None, workers=2))
+    ingest._prepare = slow
+    list(ingest._prepared([ingest.Path("a"), ingest.Path("b")], settings=None, workers=2))
     """
 )
 

@@ -63,6 +63,7 @@ def _print_summary(summary: IngestSummary, *, backend: str, totals: IndexTotals 
         f"files read: {summary.files_read}  indexed: {summary.indexed}  "
         f"unchanged (skipped): {summary.unchanged}  replaced old versions: {summary.replaced}  "
         f"passages: {summary.passages}",
+        f"stored reports updated by their new neighbours (cross-year findings, copies): {summary.updated}",
         f"backend: {backend}",
         f"failed: {len(summary.failed)}",
         *(f"  {printable_name(f.source)}: [{f.code}] {one_line(f.message)}" for f in summary.failed),
@@ -88,7 +89,12 @@ def ingest_command(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (read recursively) or globs.")],
     backend: Annotated[BackendName | None, typer.Option(help="Search backend (default: settings).")] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Where the embedded database lives.")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, max=64, help="Processes extracting files.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=64, help="Processes reading, checking and preparing files (default: the cores)."
+        ),
+    ] = None,
     rebuild: Annotated[
         bool,
         typer.Option(
@@ -102,7 +108,7 @@ def ingest_command(
     from tqdm import tqdm
 
     from indexer.backends import open_backend
-    from search_api.ingest import ingest_paths
+    from search_api.ingest import default_workers, ingest_paths
 
     settings = settings_for(backend=backend, data_dir=data_dir)
     files, unread = resolve_inputs(paths)
@@ -117,7 +123,7 @@ def ingest_command(
                 files,
                 backend=search_backend,
                 settings=settings,
-                workers=workers or settings.workers,
+                workers=workers or settings.workers or default_workers(),
                 progress=bar.update,
                 rebuild=rebuild,
             )
