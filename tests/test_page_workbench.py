@@ -112,7 +112,9 @@ def driver(tmp_path_factory: pytest.TempPathFactory, downloads: Path) -> Iterato
     )
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     browser = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
     yield browser
     browser.quit()
 

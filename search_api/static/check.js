@@ -56,6 +56,7 @@
     }
     $("error").hidden = true;
     $("result").hidden = true;
+    $("file-name").textContent = file.name;
     $("status").textContent = `正在检查“${file.name}”…`;
     document.body.dataset.ready = "false";
     const form = new FormData();

@@ -267,7 +267,7 @@ const ReportView = (() => {
       const head = el("p", { cls: "finding-head" });
       head.appendChild(severityBadge(f.severity));
       head.appendChild(el("strong", { text: ruleTitle(f.rule) }));
-      head.appendChild(el("span", { cls: "rule-id", text: f.rule, title: "规则编号（configs/rules.yaml）" }));
+      head.appendChild(el("span", { cls: "rule-id", text: f.rule, title: "规则编号" }));
       item.appendChild(head);
       item.appendChild(el("p", { cls: "finding-message", text: humanize(f.message_zh) }));
       if (f.text) item.appendChild(el("blockquote", { cls: "finding-text", text: f.text }));
