@@ -1,4 +1,5 @@
-"""Tidy exports of the index: one record per cell, finding, passage or report, as CSV or JSON Lines.
+"""Tidy exports of the index: one record per cell, finding, passage or report, or per hit of a search
+(`search_records`: the search parameters of GET /api/search), as CSV or JSON Lines.
 
 `GET /api/export` and `govreport export` both call `export_lines`, so they answer the same columns in
 the same order. The cells export starts with the columns of `govreport extract --format cells`
@@ -15,15 +16,25 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from indexer.backends.base import SearchBackend
 from indexer.documents import ReportDetail, ReportDoc, passage_id_of
-from indexer.query import Hit, SearchFilters, SearchQuery
+from indexer.query import Hit, SearchFilters, SearchQuery, SearchResult, SortOrder
 from nlp.export import CELL_COLUMNS, cell_records
-from search_api.catalog import FindingFilters, filter_reports, sort_reports
+from search_api.catalog import FindingFilters, ReportFilters, filter_reports, sort_reports
 
-__all__ = ["COLUMNS", "ExportFormat", "ExportWhat", "export_lines", "export_records"]
+__all__ = [
+    "COLUMNS",
+    "ExportFormat",
+    "ExportWhat",
+    "Record",
+    "export_lines",
+    "export_records",
+    "search_records",
+]
 
-ExportWhat = Literal["cells", "findings", "passages", "reports"]
+ExportWhat = Literal["cells", "findings", "passages", "reports", "search"]
 ExportFormat = Literal["csv", "jsonl"]
 
 _META = ("report_id", "issuing_body", "province", "city", "county", "level", "year")
@@ -40,6 +51,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "reports": (
         *_META[:1], "source", "title", *_META[1:], "format", "publication_date", "errors", "warnings",
         "info", "findings_by_rule", "flags", "passage_count", "problem_count", "values",
+    ),
+    # the hits of a search, in its order: what GET /api/search answers, page after page
+    "search": (
+        "rank", "passage_id", *_META, "source", "section", "kind", "topics", "flags", "score", "text",
     ),
 }  # fmt: skip
 
@@ -179,6 +194,56 @@ def export_records(
     each report's detail is read as the records are consumed."""
     reports = sort_reports(filter_reports(backend.reports(), filters), "region")
     return _records_of(backend, what, reports, filters, page_size)
+
+
+def _hit_record(rank: int, hit: Hit) -> Record:
+    region = hit.region
+    return {
+        "rank": rank, "passage_id": hit.passage_id, "report_id": hit.report_id,
+        "issuing_body": hit.issuing_body, "province": region.province, "city": region.city,
+        "county": region.county, "level": hit.level, "year": hit.year, "source": hit.source,
+        "section": hit.section, "kind": hit.kind, "topics": hit.topics, "flags": hit.flags,
+        "score": hit.score, "text": hit.text,
+    }  # fmt: skip
+
+
+def _later_pages(backend: SearchBackend, query: SearchQuery, first: SearchResult) -> Iterator[Record]:
+    result, rank = first, 0
+    while True:
+        for hit in result.hits:
+            rank += 1
+            yield _hit_record(rank, hit)
+        if not result.next_page_token or not result.hits:
+            return
+        result = backend.search(query.model_copy(update={"page_token": result.next_page_token}))
+
+
+class SearchTerms(BaseModel):
+    """What a search export adds to the report filters: the text and the passage filters of
+    GET /api/search (the CLI's --query, --section, --kind, --topic, --report-id, --sort)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    q: str = Field(default="", description='what=search: words, "quoted phrases" and -exclusions.')
+    section: list[str] = Field(default_factory=list, description="what=search: section key.")
+    kind: list[str] = Field(default_factory=list, description="what=search: passage kind.")
+    topic: list[str] = Field(default_factory=list, description="what=search: passage topic.")
+    report_id: list[str] = Field(default_factory=list, description="what=search: report id.")
+    sort: SortOrder = Field(default="relevance", description="what=search: relevance, year or region.")
+
+
+def search_query(terms: SearchTerms, filters: ReportFilters) -> SearchQuery:
+    """The search the API and the CLI export: the report filters (flag included) and the terms."""
+    names = set(SearchFilters.model_fields)
+    values = {**filters.model_dump(include=names), **terms.model_dump(include=names)}
+    return SearchQuery(text=terms.q, filters=SearchFilters.model_validate(values), sort=terms.sort)
+
+
+def search_records(backend: SearchBackend, query: SearchQuery, *, page_size: int = 100) -> Iterator[Record]:
+    """Every hit of `query`, page after page, in its order. The first page is asked for now, so a bad
+    query (or a backend error) raises here, before anything is sent; the others as they are consumed."""
+    paged = query.model_copy(update={"page_size": page_size, "page_token": None, "facets": []})
+    return _later_pages(backend, paged, backend.search(paged))
 
 
 def _csv_value(value: object) -> str:

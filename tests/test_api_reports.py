@@ -395,13 +395,89 @@ def test_export_filters_like_the_lists(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("params", "parameter"),
-    [({"what": "search"}, "what"), ({"format": "parquet"}, "format"), ({"format": "xlsx"}, "format"),
+    [({"what": "everything"}, "what"), ({"format": "parquet"}, "format"), ({"format": "xlsx"}, "format"),
      ({"year": "x"}, "year"), ({"severity": "bad"}, "severity")],
 )  # fmt: skip
 def test_export_hostile_parameters_are_refused(
     client: TestClient, params: dict[str, object], parameter: str
 ) -> None:
     _refused(client, "/api/export", 422, parameter, **params)
+
+
+# --- GET /api/export?what=search -------------------------------------------------------------------
+
+
+def _search_hits(client: TestClient, **params: object) -> list[dict[str, object]]:
+    """Every hit of a search, page after page, as GET /api/search answers them."""
+    hits: list[dict[str, object]] = []
+    token = None
+    while True:
+        page = _ok(client, "/api/search", page_size=7, **params, **({"page_token": token} if token else {}))
+        hits += page["hits"]  # type: ignore[arg-type]
+        token = page["next_page_token"]
+        if not token:
+            return hits
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "公开"},
+        {"q": "政策解读", "province": "河南省", "sort": "year"},
+        {"flag": "T4-GROUP-TOTAL"},
+        {"q": '"信息公开" -培训', "kind": "problem", "section": "problems_improvements"},
+    ],
+)
+def test_export_search_streams_every_hit_in_order(client: TestClient, params: dict[str, object]) -> None:
+    hits = _search_hits(client, **params)
+    assert hits
+    rows = list(csv.DictReader(io.StringIO(_export(client, "search", "csv", **params))))
+    assert tuple(rows[0]) == COLUMNS["search"]
+    assert [r["passage_id"] for r in rows] == [h["passage_id"] for h in hits]
+    assert [r["rank"] for r in rows] == [str(i) for i in range(1, len(hits) + 1)]
+    assert all(r["text"] == h["text"] and r["source"] == h["source"] for r, h in zip(rows, hits, strict=True))
+    lines = [json.loads(line) for line in _export(client, "search", "jsonl", **params).splitlines()]
+    assert [line["passage_id"] for line in lines] == [h["passage_id"] for h in hits]
+    assert all(isinstance(line["topics"], list) for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "parameter"),
+    [
+        ({}, 400, "q"),  # no text and no filter: the search refuses it, as GET /api/search does
+        ({"q": "a*b"}, 400, "q"),
+        ({"q": '"unbalanced'}, 400, "q"),
+        ({"q": "公" * 600}, 400, "q"),
+        ({"q": "公开", "year": 1066}, 400, "year"),
+        ({"q": "公开", "sort": "random"}, 422, "sort"),
+        ({"q": "公开", "body": ["x"] * 60}, 400, "body"),
+        ({"q": "公开", "topic": "\x00"}, 400, "topic"),  # a control character
+    ],
+)
+def test_export_search_hostile_parameters(
+    client: TestClient, params: dict[str, object], status: int, parameter: str | None
+) -> None:
+    response = client.get("/api/export", params={"what": "search", **params})  # type: ignore[arg-type]
+    assert response.status_code == status, response.text
+    if status != 200:
+        error = response.json()["error"]
+        assert error["code"] in KNOWN_CODES and error["parameter"] == parameter, error
+
+
+def test_cli_export_search_writes_what_the_api_streams(
+    client: TestClient, indexed: Settings, tmp_path: Path
+) -> None:
+    target = tmp_path / "hits.csv"
+    args = ["export", "--what", "search", "--query", "公开", "--province", "河南省", "--kind", "problem",
+            "--data-dir", str(indexed.data_dir), "--backend", indexed.backend,
+            "--output", str(target)]  # fmt: skip
+    result = CliRunner().invoke(cli_app, args)
+    assert result.exit_code == 0, result.output
+    api = _export(client, "search", "csv", q="公开", province="河南省", kind="problem")
+    assert _shown(target.read_text(encoding="utf-8"), "csv") == _records(api, "csv")
+    refused = CliRunner().invoke(cli_app, ["export", "--what", "search", "--data-dir", str(indexed.data_dir),
+                                           "--backend", indexed.backend])  # fmt: skip
+    assert refused.exit_code == 2 and "query_invalid" in refused.output
 
 
 def _records(text: str, output_format: str) -> list[dict[str, object]]:

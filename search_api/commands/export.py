@@ -1,5 +1,6 @@
-"""`govreport export [--what cells|findings|passages|reports] [--format csv|jsonl] [--data-dir DIR]
-[--output FILE]`: the index as a tidy file, the same columns as GET /api/export (search_api.exporting).
+"""`govreport export [--what cells|findings|passages|reports|search] [--format csv|jsonl] [--data-dir DIR]
+[--output FILE]`: the index as a tidy file, the same columns as GET /api/export (search_api.exporting);
+`--what search` writes every hit of the search `--query` and the filters name.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class What(StrEnum):
     findings = "findings"
     passages = "passages"
     reports = "reports"
+    search = "search"
 
 
 class Format(StrEnum):
@@ -31,11 +33,17 @@ class Format(StrEnum):
     jsonl = "jsonl"
 
 
+class Sort(StrEnum):
+    relevance = "relevance"
+    year = "year"
+    region = "region"
+
+
 Values = list[str] | None
 
 
 def export_command(
-    what: Annotated[What, typer.Option(help="cells, findings, passages or reports.")] = What.reports,
+    what: Annotated[What, typer.Option(help="cells, findings, passages, reports or search.")] = What.reports,
     output_format: Annotated[Format, typer.Option("--format", help="csv or jsonl.")] = Format.csv,
     output: Annotated[Path | None, typer.Option(help="File to write (default: stdout).")] = None,
     year: Annotated[list[int] | None, typer.Option(help="Report year (repeatable).")] = None,
@@ -46,16 +54,23 @@ def export_command(
     body: Annotated[Values, typer.Option(help="Issuing body (repeatable).")] = None,
     rule: Annotated[Values, typer.Option(help="Findings of this rule only (repeatable).")] = None,
     severity: Annotated[Values, typer.Option(help="Findings of this severity: error, warning, info.")] = None,
+    flag: Annotated[Values, typer.Option(help="A flag or a finding's rule id (repeatable).")] = None,
+    query: Annotated[str, typer.Option(help='--what search: words, "phrases", -exclusions.')] = "",
+    section: Annotated[Values, typer.Option(help="--what search: section key (repeatable).")] = None,
+    kind: Annotated[Values, typer.Option(help="--what search: passage kind (repeatable).")] = None,
+    topic: Annotated[Values, typer.Option(help="--what search: passage topic (repeatable).")] = None,
+    sort: Annotated[Sort, typer.Option(help="--what search: relevance, year or region.")] = Sort.relevance,
     backend: Annotated[BackendName | None, typer.Option(help="Search backend.")] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Where the embedded database lives.")] = None,
 ) -> None:
-    """Write every cell, finding, passage or report of the index as CSV or JSON Lines."""
+    """Write every cell, finding, passage or report of the index, or every hit of a search, as CSV or
+    JSON Lines."""
     from indexer.backends import open_backend
     from search_api.catalog import FindingFilters
-    from search_api.exporting import export_lines, export_records
+    from search_api.exporting import SearchTerms, export_lines, export_records, search_query, search_records
 
     values = {"year": year, "province": province, "city": city, "county": county, "level": level,
-              "body": body, "rule": rule, "severity": severity}  # fmt: skip
+              "body": body, "rule": rule, "severity": severity, "flag": flag}  # fmt: skip
     try:
         filters = FindingFilters.model_validate({k: v for k, v in values.items() if v})
     except ValueError as exc:
@@ -64,7 +79,14 @@ def export_command(
     try:
         search_backend = open_backend(settings, create=False)  # a read never creates an index
         try:
-            records = export_records(search_backend, what.value, filters, page_size=settings.page_size_cap)
+            cap = settings.page_size_cap
+            if what is What.search:  # the same search as GET /api/export?what=search
+                terms = SearchTerms(
+                    q=query, section=section or [], kind=kind or [], topic=topic or [], sort=sort.value
+                )
+                records = search_records(search_backend, search_query(terms, filters), page_size=cap)
+            else:
+                records = export_records(search_backend, what.value, filters, page_size=cap)
             lines = export_lines(records, what.value, output_format.value)
             if output is None:
                 _write(lines, sys.stdout)
