@@ -139,8 +139,8 @@ _PROBE = """
 import json, sys
 import jieba
 from nlp import segment
-segment._DISK_LOOKUP_LIMIT = int(sys.argv[1])
-text = open(sys.argv[2], encoding="utf-8").read()
+segment._DISK_LOOKUP_LIMIT, segment._DISK_CHAR_LIMIT = int(sys.argv[1]), int(sys.argv[2])
+text = open(sys.argv[3], encoding="utf-8").read()
 first = segment.words(text[:200])
 before = type(jieba.dt.FREQ).__name__
 rest = segment.words(text)
@@ -150,12 +150,12 @@ print(json.dumps({"before": before, "after": type(jieba.dt.FREQ).__name__, "word
 
 def test_coldstart_jieba_copy_written_once_then_read_then_left_for_the_whole(tmp_path: Path) -> None:
     """A fresh cache folder: the first process loads the whole dictionary and leaves the copy; the next
-    reads the copy, and loads the whole dictionary once it has looked up more fragments than the limit.
-    The words are the same throughout."""
+    reads the copy, and loads the whole dictionary once it has looked up more fragments or cut more
+    characters than the limits. The words are the same throughout."""
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "GOVREPORT_SEGMENTER": "jieba"}
 
-    def probe(limit: int) -> dict[str, object]:
-        command = [sys.executable, "-c", _PROBE, str(limit), str(SMALL)]
+    def probe(lookups: int, chars: int = 10**9) -> dict[str, object]:
+        command = [sys.executable, "-c", _PROBE, str(lookups), str(chars), str(SMALL)]
         done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, check=True)
         return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
@@ -166,14 +166,16 @@ def test_coldstart_jieba_copy_written_once_then_read_then_left_for_the_whole(tmp
     assert (second["before"], second["after"]) == ("_DiskFreq", "_DiskFreq")
     third = probe(50)
     assert (third["before"], third["after"]) == ("dict", "dict")  # past 50 lookups after the first cut
-    assert first["words"] == second["words"] == third["words"]
+    fourth = probe(10**9, chars=1000)
+    assert (fourth["before"], fourth["after"]) == ("_DiskFreq", "dict")  # past 1000 characters
+    assert first["words"] == second["words"] == third["words"] == fourth["words"]
 
 
 def test_coldstart_jieba_without_a_writable_cache_loads_the_whole_dictionary(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     env = {**os.environ, "XDG_CACHE_HOME": str(blocker), "GOVREPORT_SEGMENTER": "jieba"}
-    command = [sys.executable, "-c", _PROBE, str(10**9), str(SMALL)]
+    command = [sys.executable, "-c", _PROBE, str(10**9), str(10**9), str(SMALL)]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, check=True)
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     assert (answer["before"], answer["after"]) == ("dict", "dict")
