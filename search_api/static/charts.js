@@ -63,12 +63,20 @@
   // --- applications: stacked bars, one per report -----------------------------------------------------
 
   let applicationsPlot = null;
+  let shareDecided = false;
 
   function applicationsChart(rows) {
     const shown = rows.filter((r) => r.received !== null || Object.values(r.outcomes).some((v) => v !== null));
     if (!shown.length) {
       empty("chart-applications", "所选报告的表三没有可用的数字。");
       return;
+    }
+    if (!shareDecided) {
+      // one body's thousands would flatten everyone else's tens: then start with shares
+      shareDecided = true;
+      const sums = shown.map((r) => Object.values(r.outcomes).reduce((n, v) => n + (v || 0), 0)).filter((v) => v > 0).sort((a, b) => a - b);
+      const median = sums.length ? sums[Math.floor(sums.length / 2)] : 0;
+      if (sums.length > 2 && sums[sums.length - 1] > 20 * Math.max(median, 1)) $("apps-share").checked = true;
     }
     const share = $("apps-share").checked;
     $("chart-applications").style.height = `${Math.max(360, shown.length * 26 + 110)}px`;
