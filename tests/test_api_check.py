@@ -173,3 +173,32 @@ def test_check_traversal_name_writes_nothing_outside(client: TestClient, tmp_pat
     response = _post(client, "../../../../tmp/govreport-escape.txt", UPLOADS[0].read_bytes())
     assert response.status_code == 200 and response.json()["source"] == "govreport-escape.txt"  # type: ignore[attr-defined]
     assert not Path("/tmp/govreport-escape.txt").exists()
+
+
+# --- the per-file time budget ----------------------------------------------------------------------
+
+
+def test_check_past_file_timeout_is_read_timeout_naming_the_file(settings: Settings) -> None:
+    """A file that takes longer than file_timeout_s answers read_timeout (422) naming it, not a 500 and
+    not a hung request; the server goes on answering."""
+    slow = settings.model_copy(update={"file_timeout_s": 0.001})  # no PDF is read and checked in 1 ms
+    with TestClient(create_app(settings=slow), raise_server_exceptions=False) as test_client:
+        response = _post(test_client, "洪泽区2023.pdf", UPLOADS[-1].read_bytes())
+        _error(response, 422, ErrorCode.READ_TIMEOUT.value)
+        message = response.json()["error"]["message"]  # type: ignore[attr-defined]
+        assert "洪泽区2023.pdf" in message and "file_timeout_s" in message
+        assert test_client.get("/api/health").status_code == 200
+
+
+def test_check_within_the_budget_answers_as_without_one(settings: Settings, client: TestClient) -> None:
+    unlimited = settings.model_copy(update={"file_timeout_s": 0})  # checked in the request's own thread
+    data = UPLOADS[0].read_bytes()
+    with TestClient(create_app(settings=unlimited), raise_server_exceptions=False) as test_client:
+        inline = _post(test_client, "a.txt", data)
+    forked = _post(client, "a.txt", data)
+    assert inline.status_code == forked.status_code == 200  # type: ignore[attr-defined]
+    assert inline.json() == forked.json()  # type: ignore[attr-defined]
+
+
+def test_check_a_reader_error_in_the_child_keeps_its_code(client: TestClient) -> None:
+    _error(_post(client, "empty.txt", b""), 422, ErrorCode.READ_EMPTY.value)

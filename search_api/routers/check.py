@@ -3,14 +3,20 @@
 
 The upload is refused with `read_too_large` (413) past the settings' `max_file_mb`, before its body is
 parsed when the request says its length; a file that cannot be read answers its reader's code
-(`read_unsupported`, `read_corrupt`, `read_not_a_report`, …) as JSON, never a 500.
+(`read_unsupported`, `read_corrupt`, `read_not_a_report`, …) as JSON, never a 500. Reading and
+checking one file takes at most the settings' `file_timeout_s`: past it the answer is `read_timeout`
+(422) naming the file.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import multiprocessing
 import re
 import tempfile
+import threading
+from multiprocessing.connection import Connection
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from fastapi import APIRouter, Request
@@ -26,6 +32,7 @@ from search_api.models import CheckResponse, ErrorBody
 __all__ = ["router", "upload_name"]
 
 router = APIRouter(tags=["check"])
+log = logging.getLogger(__name__)
 
 _SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}")
 _MULTIPART_SLACK = 64 * 1024  # boundaries and part headers around the file's bytes
@@ -106,6 +113,83 @@ def _check_bytes(data: bytes, name: str, settings: Settings) -> CheckResponse:
     )
 
 
+# --- the per-file time budget ----------------------------------------------------------------------
+# The readers' budget (nlp.readers.budget) is an alarm signal, which only the main thread receives; a
+# check runs in a server worker thread, so it runs in a child process instead, one per upload, stopped
+# when `file_timeout_s` (reading, extracting and checking) has passed. The child is forked from a
+# server that has loaded the extractor, the lint and the claim pipeline once (`_warm`), so it starts
+# with them in memory and its time is the file's own.
+
+_warmed = threading.Lock()
+_warm_done: list[bool] = []
+
+
+def _warm() -> None:
+    """Load what checking a file needs into this process once, before the first child is forked."""
+    with _warmed:
+        if _warm_done:
+            return
+        import nlp.extract
+        import nlp.lint  # noqa: F401
+
+        try:
+            from nlp.claims import get_nlp
+
+            get_nlp()("预热：收到申请1件。")  # the pipeline and its word segmenter, built once
+        except Exception:
+            log.debug("claims pipeline not warmed", exc_info=True)
+        _warm_done.append(True)
+
+
+def _check_in_child(data: bytes, name: str, settings: Settings, sender: Connection) -> None:
+    """Child process: check the file and send back its answer, or the code and message of its error."""
+    try:
+        sender.send(("ok", _check_bytes(data, name, settings).model_dump_json()))
+    except GovReportError as exc:
+        sender.send(("error", exc.code.value, exc.message))
+    except BaseException as exc:
+        sender.send(("error", ErrorCode.READ_CORRUPT.value, f"unexpected {type(exc).__name__}: {exc}"[:500]))
+    finally:
+        sender.close()
+
+
+def _timed_out(name: str, seconds: float) -> GovReportError:
+    message = f"{name}: reading and checking took more than {seconds:g} s (file_timeout_s): stopped"
+    return GovReportError(ErrorCode.READ_TIMEOUT, message, parameter="file")
+
+
+def _answer(reply: tuple[str, ...]) -> CheckResponse:
+    if reply[0] == "ok":
+        return CheckResponse.model_validate_json(reply[1])
+    raise GovReportError(ErrorCode(reply[1]), reply[2], parameter="file")
+
+
+def _check_within_budget(data: bytes, name: str, settings: Settings) -> CheckResponse:
+    """`_check_bytes` in a child process stopped after `file_timeout_s` (READ_TIMEOUT naming the file);
+    in this thread when there is no limit or the platform cannot fork."""
+    seconds = settings.file_timeout_s
+    if seconds <= 0 or "fork" not in multiprocessing.get_all_start_methods():
+        return _check_bytes(data, name, settings)
+    _warm()
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_check_in_child, args=(data, name, settings, sender), daemon=True)
+    child.start()
+    sender.close()  # the child holds its own end: EOF here when it dies without answering
+    try:
+        if not receiver.poll(seconds):
+            raise _timed_out(name, seconds)
+        return _answer(receiver.recv())
+    except EOFError as exc:
+        message = f"{name}: the check stopped without an answer (exit code {child.exitcode})"
+        raise GovReportError(ErrorCode.READ_CORRUPT, message, parameter="file") from exc
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+
+
 @router.post(
     "/check",
     response_model=CheckResponse,
@@ -139,4 +223,4 @@ async def check_upload(request: Request, settings: SettingsDep) -> CheckResponse
         name = upload_name(upload.filename)
     finally:
         await form.close()
-    return await run_in_threadpool(_check_bytes, data, name, settings)
+    return await run_in_threadpool(_check_within_budget, data, name, settings)
