@@ -157,6 +157,7 @@ def _docs_page() -> FileResponse:
 # URL and asks the API); /report/{id} serves the same file for every id.
 _PAGES = {
     "/report/{report_id}": "report.html",
+    "/reports": "reports.html",
     "/findings": "findings.html",
     "/compare": "compare.html",
     "/check": "check.html",
