@@ -280,7 +280,17 @@ class _Assembler:
             return False
         if split_enumerator(token.text)[0] is not None:
             return False
-        return self.a.align_row(token.text, table=self.current.key, group=self.group).key is None
+        table, group = self.current.key, self.group
+        alone = self.a.align_row(token.text, table=table, group=group)
+        if alone.key is None:
+            return True
+        # A fragment that resembles a row alone (只计这一情形，不计其他情形） is still the tail of a label
+        # cut inside its note (（二）部分公开（区分处理的，) when the head names no row without it and
+        # the two joined name that same row.
+        head = "".join(p.text for p in self.parts if self.a.part_kind(p.text) is None)
+        if not head or self.a.align_row(head, table=table, group=group).key is not None:
+            return False
+        return self.a.align_row(head + token.text, table=table, group=group).key == alone.key
 
     def continues_cell_label(self, token: Token) -> bool:
         """A label cut over two cells of one grid row, blank cells between (4.无正当理由大量反复 |  | 申请):
