@@ -1,19 +1,21 @@
-"""PDF page layout, as pure functions over positioned words and lines (no pdfplumber here).
+"""PDF page layout, as pure functions over positioned characters, words and lines (no PDF library here).
 
-Words become lines; labels printed one character per line down the side are rejoined; running
+Characters become words (as pdfplumber's extract_words grouped them, so the layout below reads as it
+always has); words become lines; labels printed one character per line down the side are rejoined; running
 headers, footers and page numbers are dropped; hard-wrapped lines are reflowed into paragraphs,
 while headings (一、总体情况, （一）…) and indented first lines start paragraphs of their own.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from nlp.readers.common import collapse_cjk_spaces, collapse_inner_cjk_spaces, is_numeric_text, join_fragments
 
@@ -22,6 +24,7 @@ T = TypeVar("T")
 __all__ = [
     "Margins",
     "Paragraph",
+    "PdfChar",
     "PdfLine",
     "PdfWord",
     "drop_furniture",
@@ -30,7 +33,20 @@ __all__ = [
     "lines_from_words",
     "reflow",
     "split_vertical_labels",
+    "words_from_chars",
 ]
+
+
+class PdfChar(NamedTuple):
+    """One printed character: its box in points from the page's top-left corner (a tuple: pages hold
+    thousands of them and a frozen dataclass costs several times more to create)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    upright: bool = True
 
 
 @dataclass(frozen=True)
@@ -63,6 +79,81 @@ class Paragraph:
     text: str
     page: int
     line_no: int
+
+
+# --- characters → words ------------------------------------------------------------------------
+# pdfplumber's extract_words with its defaults (x and y tolerance 3 points, blanks split words, no
+# text flow), kept to the letter: the reflow, the furniture rules and the goldens were tuned on it.
+
+_LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+
+
+def _clusters(values: Sequence[float], tolerance: float) -> dict[float, int]:
+    """Each distinct value → the index of its cluster: sorted values chained while within `tolerance`."""
+    index: dict[float, int] = {}
+    group, last = -1, 0.0
+    for value in sorted(set(values)):
+        if group < 0 or value > last + tolerance:
+            group += 1
+        index[value] = group
+        last = value
+    return index
+
+
+def _char_lines(chars: Sequence[PdfChar], tolerance: float) -> Iterator[list[PdfChar]]:
+    """Characters of one orientation as lines: upright ones by their top, top to bottom, each line
+    left to right; rotated ones by their left edge, each line top to bottom."""
+    upright = chars[0].upright
+    keys = [c.top if upright else c.x0 for c in chars]
+    cluster = _clusters(keys, tolerance)
+    ordered = sorted(zip(chars, keys, strict=True), key=lambda pair: cluster[pair[1]])
+    for _, members in itertools.groupby(ordered, key=lambda pair: cluster[pair[1]]):
+        line = [c for c, _ in members]
+        yield sorted(line, key=(lambda c: (c.x0, c.x0)) if upright else (lambda c: (c.top, c.bottom)))
+
+
+def _begins_word(prev: PdfChar, char: PdfChar, tolerance: float) -> bool:
+    if char.upright:
+        ahead, end, start, across, ref = char.x0, prev.x1, prev.x0, char.top, prev.top
+    else:
+        ahead, end, start, across, ref = char.top, prev.bottom, prev.top, char.x0, prev.x0
+    return ahead < start or ahead > end + tolerance or abs(across - ref) > tolerance
+
+
+def _word(chars: Sequence[PdfChar]) -> PdfWord:
+    return PdfWord(
+        text="".join(_LIGATURES.get(c.text, c.text) for c in chars),
+        x0=min(c.x0 for c in chars),
+        x1=max(c.x1 for c in chars),
+        top=min(c.top for c in chars),
+        bottom=max(c.bottom for c in chars),
+    )
+
+
+def _line_words(line: Sequence[PdfChar], tolerance: float) -> Iterator[PdfWord]:
+    current: list[PdfChar] = []
+    for char in line:
+        if char.text.isspace():
+            if current:
+                yield _word(current)
+            current = []
+        elif current and _begins_word(current[-1], char, tolerance):
+            yield _word(current)
+            current = [char]
+        else:
+            current.append(char)
+    if current:
+        yield _word(current)
+
+
+def words_from_chars(chars: Sequence[PdfChar], *, tolerance: float = 3.0) -> list[PdfWord]:
+    """Words in pdfplumber's order: runs of one orientation in print order, then line by line."""
+    words: list[PdfWord] = []
+    for _, run in itertools.groupby(chars, key=lambda c: c.upright):
+        group = list(run)
+        for line in _char_lines(group, tolerance):
+            words.extend(_line_words(line, tolerance))
+    return words
 
 
 # --- words → lines --------------------------------------------------------------------------------
@@ -99,25 +190,25 @@ def _row_text(row: Sequence[PdfWord]) -> str:
 
 
 def lines_from_words(words: Sequence[PdfWord], *, page: int) -> list[PdfLine]:
-    lines = []
+    rows = []
     for row in _group_rows(words):
         text = _row_text(row)
-        if not text:
-            continue
-        sizes = [w.size for w in row]
-        lines.append(
-            PdfLine(
-                text=text,
-                x0=min(w.x0 for w in row),
-                x1=max(w.x1 for w in row),
-                top=min(w.top for w in row),
-                bottom=max(w.bottom for w in row),
-                page=page,
-                size=statistics.median(sizes),
-            )
+        if text:
+            rows.append((min(w.top for w in row), text, row))
+    rows.sort(key=lambda item: item[0])  # stable: rows starting at one height keep their order
+    return [
+        PdfLine(
+            text=text,
+            x0=min(w.x0 for w in row),
+            x1=max(w.x1 for w in row),
+            top=top,
+            bottom=max(w.bottom for w in row),
+            page=page,
+            line_no=number,
+            size=statistics.median([w.size for w in row]),
         )
-    lines.sort(key=lambda line: line.top)
-    return [replace(line, line_no=i) for i, line in enumerate(lines, start=1)]
+        for number, (top, text, row) in enumerate(rows, start=1)
+    ]
 
 
 # --- labels printed vertically --------------------------------------------------------------------
