@@ -1,0 +1,408 @@
+"""The PDF reader's I/O edge: pdfium (through pypdfium2) opens the file and gives, per page, the
+printed characters with their boxes, the painted paths and the number of images. Everything after
+this (words, lines, tables, reflow) is pure geometry in pdf_layout.py and pdf_tables.py.
+
+Boxes are given as pdfminer (and so pdfplumber, which this reader replaced) computed them, because
+the layout rules and the goldens were tuned on those: x from the character's origin over its
+advance width, y from the font's descent to one font size above it; paths are classified the way
+pdfminer does (one segment: a line; a closed axis-aligned four-sided path: a rect; else a curve).
+Coordinates are in points from the page's top-left corner, y down.
+
+pdfium is not thread-safe: read PDFs in processes, not threads.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from nlp.readers.pdf_layout import PdfChar
+from nlp.readers.pdf_tables import PdfGraphic
+
+__all__ = ["PageContent", "PdfOpenError", "open_pdf", "read_pages"]
+
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+class PdfOpenError(Exception):
+    """The file could not be read as a PDF; `encrypted` when a password stopped it."""
+
+    def __init__(self, message: str, *, encrypted: bool) -> None:
+        super().__init__(message)
+        self.encrypted = encrypted
+
+
+@dataclass
+class PageContent:
+    number: int
+    width: float
+    height: float
+    chars: list[PdfChar]
+    graphics: list[PdfGraphic]
+    images: int
+    unmapped: int  # characters whose font maps them to no Unicode text
+
+
+# --- geometry helpers -------------------------------------------------------------------------------
+
+
+def _multiply(m: Matrix, n: Matrix) -> Matrix:
+    """m then n (row vectors, as PDF matrices compose)."""
+    a, b, c, d, e, f = m
+    p, q, r, s, t, u = n
+    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)
+
+
+def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def _display(rotation: int, box: tuple[float, float, float, float]) -> tuple[Matrix, float, float]:
+    """User space → pdfminer's page space (rotation applied, origin at the media box's corner), and the
+    page's width and height as displayed."""
+    x0, y0, x1, y1 = box
+    if rotation == 90:
+        return (0.0, -1.0, 1.0, 0.0, -y0, x1), y1 - y0, x1 - x0
+    if rotation == 180:
+        return (-1.0, 0.0, 0.0, -1.0, x1, y1), x1 - x0, y1 - y0
+    if rotation == 270:
+        return (0.0, 1.0, -1.0, 0.0, y1, -x0), y1 - y0, x1 - x0
+    # unrotated, x and the height stay as pdfplumber kept them (in user space)
+    return _IDENTITY, x1 - x0, y1 - y0
+
+
+def _to_page(ctm: Matrix, height: float, x: float, y: float) -> tuple[float, float]:
+    px, py = _apply(ctm, x, y)
+    return px, height - py
+
+
+def _box_on_page(
+    ctm: Matrix, height: float, x0: float, y0: float, x1: float, y1: float
+) -> tuple[float, float, float, float]:
+    corners = [_to_page(ctm, height, x, y) for x in (x0, x1) for y in (y0, y1)]
+    xs, tops = [p[0] for p in corners], [p[1] for p in corners]
+    return min(xs), min(tops), max(xs), max(tops)
+
+
+# --- characters -------------------------------------------------------------------------------------
+
+
+class _Run(NamedTuple):
+    """What one text object tells about each of its characters (pdfium answers per object)."""
+
+    matrix: Matrix
+    size: float  # font size in text space
+    descent: float  # the font's descent (negative) in text space
+    vertical: bool  # a vertical-writing font: each character's origin is its box's corner
+    rotated: bool
+    upright: bool  # as pdfminer judges it: on the page, neither turned nor mirrored
+
+
+def _vertical_writing(m: Matrix, ox: float, oy: float, size: float) -> bool:
+    """Whether the character is set in a vertical-writing font (Identity-V): pdfium then puts its origin
+    half an em left of and below the text object's position; horizontal text only advances rightward."""
+    em = size * max(abs(m[0]), abs(m[3]))
+    return m[4] - ox > 0.25 * em and abs(oy - m[5]) > 0.25 * em
+
+
+def _upright(matrix: Matrix, ctm: Matrix) -> bool:
+    a, b, c, d, _, _ = _multiply(matrix, ctm)
+    return a * d > 0 and b * c <= 0
+
+
+class _TextPage:
+    """Character queries on one pdfium text page; per-object facts are asked once per text object."""
+
+    def __init__(self, handle: object, ctm: Matrix) -> None:
+        self.handle = handle
+        self.ctm = ctm
+        self.x, self.y = ctypes.c_double(), ctypes.c_double()
+        self.rect = raw.FS_RECTF()
+        self.matrix = raw.FS_MATRIX()
+        self.descent = ctypes.c_float()
+        self.descents: dict[tuple[int, float], float] = {}
+        self.vertical: dict[int, bool] = {}
+        self.uprights: dict[tuple[float, ...], bool] = {}
+
+    def texts(self, count: int) -> list[str] | None:
+        """Every character's text in one call; None when pdfium's UTF-16 does not map one to one."""
+        buffer = (ctypes.c_ushort * (count + 1))()
+        written = raw.FPDFText_GetText(self.handle, 0, count, buffer)
+        text = bytes(buffer)[: 2 * max(0, written - 1)].decode("utf-16-le", errors="surrogatepass")
+        return list(text) if len(text) == count else None
+
+    def run(self, index: int, text_object: object) -> _Run:
+        tp = self.handle
+        raw.FPDFText_GetMatrix(tp, index, self.matrix)
+        m = self.matrix
+        matrix: Matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+        size = float(raw.FPDFText_GetFontSize(tp, index))
+        font = raw.FPDFTextObj_GetFont(text_object)
+        font_key = ctypes.addressof(font.contents) if font else 0
+        rotated = not (m.b == 0 and m.c == 0)
+        return _Run(
+            matrix,
+            size,
+            self._descent(font, font_key, size),
+            not rotated and self._vertical(font_key, index, matrix, size),
+            rotated,
+            self._upright(matrix),
+        )
+
+    # A font's descent, its writing mode and a matrix's orientation are asked once: producers such as
+    # WPS put every character in a text object of its own, so per-object questions are per-character.
+
+    def _descent(self, font: object, font_key: int, size: float) -> float:
+        key = (font_key, size)
+        if key not in self.descents:
+            ok = font_key and raw.FPDFFont_GetDescent(font, ctypes.c_float(size), self.descent)
+            self.descents[key] = float(self.descent.value) if ok else 0.0
+        return self.descents[key]
+
+    def _vertical(self, font_key: int, index: int, matrix: Matrix, size: float) -> bool:
+        if font_key not in self.vertical:
+            raw.FPDFText_GetCharOrigin(self.handle, index, self.x, self.y)
+            self.vertical[font_key] = _vertical_writing(matrix, self.x.value, self.y.value, size)
+        return self.vertical[font_key]
+
+    def _upright(self, matrix: Matrix) -> bool:
+        key = matrix[:4]
+        if key not in self.uprights:
+            self.uprights[key] = _upright(matrix, self.ctm)
+        return self.uprights[key]
+
+    def box(self, index: int, run: _Run) -> tuple[float, float, float, float]:
+        """(x0, y0, x1, y1) in user space as pdfminer bounds the character."""
+        tp = self.handle
+        a, _, _, d, _, f = run.matrix
+        if run.rotated:
+            # turned text: the glyph's own box (pdfminer's differs slightly; rare in reports)
+            left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+            raw.FPDFText_GetCharBox(tp, index, left, right, bottom, top)
+            return left.value, bottom.value, right.value, top.value
+        if run.vertical:
+            # pdfium's origin is already the lower-left corner pdfminer gives the glyph
+            raw.FPDFText_GetCharOrigin(tp, index, self.x, self.y)
+            ox, oy = self.x.value, self.y.value
+            return ox, oy, ox + run.size * abs(a), oy + run.size * abs(d)
+        # horizontal: x over the advance width from the origin (pdfium's loose box), y from the
+        # baseline (the object's, shared by its characters) plus the descent to one font size above it
+        raw.FPDFText_GetLooseCharBox(tp, index, self.rect)
+        y0 = f + run.descent * d
+        y1 = y0 + run.size * d
+        return self.rect.left, min(y0, y1), self.rect.right, max(y0, y1)
+
+
+def _chars(textpage: object, ctm: Matrix, height: float) -> tuple[list[PdfChar], int]:
+    page = _TextPage(textpage, ctm)
+    count = raw.FPDFText_CountChars(textpage)
+    texts = page.texts(count) if count > 0 else []
+    chars: list[PdfChar] = []
+    unmapped = 0
+    runs: dict[int, _Run] = {}
+    flat = ctm == _IDENTITY
+    # the loop runs once per printed character: pdfium's functions are looked up once
+    is_generated, text_object_of = raw.FPDFText_IsGenerated, raw.FPDFText_GetTextObject
+    map_error, addressof = raw.FPDFText_HasUnicodeMapError, ctypes.addressof
+    for index in range(count):
+        code = ord(texts[index]) if texts is not None else raw.FPDFText_GetUnicode(textpage, index)
+        if code in _MAYBE_GENERATED and is_generated(textpage, index) != 0:
+            continue  # spaces and line breaks pdfium inserted: not printed
+        text_object = text_object_of(textpage, index)
+        if not text_object:
+            continue
+        key = addressof(text_object.contents)
+        run = runs.get(key)
+        if run is None:
+            run = runs[key] = page.run(index, text_object)
+        if map_error(textpage, index) == 1:
+            text = f"(cid:{code})"  # no Unicode mapping: read as pdfminer printed it
+            unmapped += 1
+        else:
+            text = _text_of(textpage, index, code)
+        x0, y0, x1, y1 = page.box(index, run)
+        if flat:
+            chars.append(PdfChar(text, x0, x1, height - y1, height - y0, run.upright))
+        else:
+            left, top, right, bottom = _box_on_page(ctm, height, x0, y0, x1, y1)
+            chars.append(PdfChar(text, left, right, top, bottom, run.upright))
+    return _join_surrogates(chars), unmapped
+
+
+def _text_of(textpage: object, index: int, code: int) -> str:
+    if code == 2 and raw.FPDFText_IsHyphen(textpage, index) == 1:
+        return "-"  # pdfium marks a hyphen ending a line with U+0002; it was printed as "-"
+    try:
+        return chr(code)
+    except (ValueError, OverflowError):
+        return "\ufffd"
+
+
+# pdfium generates only spaces and line breaks (between text objects, or for wide gaps)
+_MAYBE_GENERATED = frozenset(map(ord, " \r\n"))
+
+
+def _join_surrogates(chars: list[PdfChar]) -> list[PdfChar]:
+    """A character outside the BMP that pdfium gave as two UTF-16 halves becomes one character."""
+    if not any("\ud800" <= c.text <= "\udbff" for c in chars):
+        return chars
+    out: list[PdfChar] = []
+    for char in chars:
+        prev = out[-1] if out else None
+        if prev is not None and "\ud800" <= prev.text <= "\udbff" and "\udc00" <= char.text <= "\udfff":
+            text = (prev.text + char.text).encode("utf-16", "surrogatepass").decode("utf-16")
+            out[-1] = PdfChar(text, prev.x0, max(prev.x1, char.x1), prev.top, prev.bottom, prev.upright)
+        else:
+            out.append(char)
+    return out
+
+
+# --- paths and images -------------------------------------------------------------------------------
+
+
+def _objects(handle: object, matrix: Matrix, *, in_form: bool) -> Iterator[tuple[object, int, Matrix]]:
+    """Every page object, form XObjects opened, with the matrix from its space to user space."""
+    count = raw.FPDFFormObj_CountObjects(handle) if in_form else raw.FPDFPage_CountObjects(handle)
+    m = raw.FS_MATRIX()
+    for i in range(count):
+        obj = raw.FPDFFormObj_GetObject(handle, i) if in_form else raw.FPDFPage_GetObject(handle, i)
+        if not obj:
+            continue
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_FORM:
+            raw.FPDFPageObj_GetMatrix(obj, m)
+            inner = _multiply((m.a, m.b, m.c, m.d, m.e, m.f), matrix)
+            yield from _objects(obj, inner, in_form=True)
+        else:
+            yield obj, kind, matrix
+
+
+def _subpaths(obj: object, matrix: Matrix) -> Iterator[list[tuple[str, tuple[float, float]]]]:
+    """The path's subpaths as pdfminer's operators ("m", "l", "c", "h") with their end points in user
+    space; pdfium gives a Bézier as three points, pdfminer as one operator ending at the last."""
+    m = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(obj, m)
+    full = _multiply((m.a, m.b, m.c, m.d, m.e, m.f), matrix)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    current: list[tuple[str, tuple[float, float]]] = []
+    bezier = 0
+    for i in range(raw.FPDFPath_CountSegments(obj)):
+        segment = raw.FPDFPath_GetPathSegment(obj, i)
+        raw.FPDFPathSegment_GetPoint(segment, x, y)
+        point = _apply(full, x.value, y.value)
+        kind = raw.FPDFPathSegment_GetType(segment)
+        if kind == raw.FPDF_SEGMENT_MOVETO:
+            if current:
+                yield current
+            current = [("m", point)]
+        elif kind == raw.FPDF_SEGMENT_BEZIERTO:
+            bezier += 1
+            if bezier % 3 == 0:
+                current.append(("c", point))
+        else:
+            current.append(("l", point))
+        if raw.FPDFPathSegment_GetClose(segment) and current:
+            current.append(("h", current[0][1]))
+    if current:
+        yield current
+
+
+def _classify(ops: list[tuple[str, tuple[float, float]]]) -> tuple[str, list[tuple[float, float]]] | None:
+    """pdfminer's reading of one subpath: "line", "rect" or "curve" with its points; None if invalid."""
+    shape = "".join(op for op, _ in ops)
+    pts = [p for _, p in ops]
+    if shape[:1] != "m":
+        return None
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape = shape[:-2] + "h"  # a redundant "l" back to the start of a closed path
+        pts.pop(-2)
+    if shape in {"mlh", "ml"}:
+        return "line", pts[:2]
+    if shape in {"mlllh", "mllll"}:
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
+            y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0
+        )
+        if pts[0] == pts[4] and square:
+            return "rect", [pts[0], pts[2]]
+    return "curve", pts
+
+
+def _fill_colour(obj: object) -> tuple[float, ...]:
+    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    if not raw.FPDFPageObj_GetFillColor(obj, r, g, b, a):
+        return ()
+    return r.value / 255, g.value / 255, b.value / 255
+
+
+def _graphics(obj: object, matrix: Matrix, ctm: Matrix, height: float) -> list[PdfGraphic]:
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
+        return []
+    fill, stroked = fill_mode.value != raw.FPDF_FILLMODE_NONE, bool(stroke.value)
+    if not (fill or stroked):
+        return []  # a clipping path ("n"): nothing painted
+    colour = _fill_colour(obj) if fill else ()
+    out = []
+    for ops in _subpaths(obj, matrix):
+        found = _classify(ops)
+        if found is None:
+            continue
+        kind, pts = found
+        on_page = tuple(_to_page(ctm, height, x, y) for x, y in pts)
+        out.append(PdfGraphic(kind, on_page, stroke=stroked, fill=fill, fill_colour=colour))
+    return out
+
+
+# --- pages ------------------------------------------------------------------------------------------
+
+
+def _read_page(document: pdfium.PdfDocument, index: int) -> PageContent:
+    page = document[index]
+    try:
+        mediabox = page.get_mediabox()
+        ctm, width, height = _display(page.get_rotation(), mediabox)
+        textpage = page.get_textpage()
+        try:
+            chars, unmapped = _chars(textpage.raw, ctm, height)
+        finally:
+            textpage.close()
+        graphics: list[PdfGraphic] = []
+        images = 0
+        for obj, kind, matrix in _objects(page.raw, _IDENTITY, in_form=False):
+            if kind == raw.FPDF_PAGEOBJ_PATH:
+                graphics.extend(_graphics(obj, matrix, ctm, height))
+            elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+                images += 1
+        return PageContent(index + 1, width, height, chars, graphics, images, unmapped)
+    finally:
+        page.close()
+
+
+def open_pdf(data: bytes) -> pdfium.PdfDocument:
+    """The document, or PdfOpenError: encrypted when a password is needed, else truncated or corrupt."""
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        encrypted = code in (raw.FPDF_ERR_PASSWORD, raw.FPDF_ERR_SECURITY)
+        raise PdfOpenError(str(exc), encrypted=encrypted) from exc
+
+
+def read_pages(data: bytes) -> Iterator[PageContent]:
+    """Each page's content in order (PdfOpenError when the file cannot be opened or a page loaded)."""
+    document = open_pdf(data)
+    try:
+        for index in range(len(document)):
+            try:
+                yield _read_page(document, index)
+            except pdfium.PdfiumError as exc:
+                raise PdfOpenError(f"page {index + 1}: {exc}", encrypted=False) from exc
+    finally:
+        document.close()
