@@ -22,6 +22,7 @@ STATIC = ROOT / "search_api" / "static"
 PAGES = {
     "/": "index.html",
     "/report/abc123": "report.html",
+    "/reports": "reports.html",
     "/findings": "findings.html",
     "/compare": "compare.html",
     "/check": "check.html",

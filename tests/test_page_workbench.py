@@ -230,6 +230,9 @@ def test_walk_search_and_facet(driver: Driver, base_url: str, screen: str) -> No
     _wait(d, lambda drv: "year=" in drv.current_url and f"共 {count} 个段落" in _one(drv, "#summary").text)
     assert count <= before
     _shot(d, "search", screen)
+    # the hits can be taken away as a file
+    download = _one(d, "#downloads a.download")
+    assert "/api/export?" in download.get_attribute("href") and "year=" in download.get_attribute("href")
     # a hit opens its report page (not the raw JSON)
     report_link = _one(d, "#hits .hit-report")
     assert "/report/" in report_link.get_attribute("href")
@@ -261,6 +264,20 @@ def test_walk_report_page_marks_a_wrong_cell_and_links_its_finding(
     assert claim.get_attribute("href").split("#", 1)[1].startswith("cell-")
     assert "原文第" in _one(d, ".passage-meta").text
     _shot(d, "report", screen)
+    _no_console_errors(d)
+
+
+def test_walk_reports_list_sorted_by_errors_opens_a_report(
+    driver: Driver, base_url: str, screen: str
+) -> None:
+    d = driver
+    _open(d, base_url + "/reports?sort=errors")
+    assert "共 5 份报告" in _one(d, "#summary").text
+    first = _one(d, "#reports .report-link")
+    assert "平潭综合实验区公安局 2021" in first.text  # the most errors first
+    _click(d, first)
+    _ready(d)
+    assert "/report/" in d.current_url and _css(d, "#tables td.flagged-error")
     _no_console_errors(d)
 
 
