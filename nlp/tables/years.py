@@ -16,18 +16,27 @@ from nlp.errors import ErrorCode
 from nlp.schema import DecodeMethod, Report, RowDecoding, TableRow
 from nlp.tables.decode import agreed_cells, cells_of_reading
 
-__all__ = ["with_previous_year"]
+__all__ = ["may_narrow", "with_previous_year"]
 
 _STOCK_ROWS = ("regulations", "normative_documents")
+
+
+def may_narrow(report: Report) -> bool:
+    """Whether a previous year could narrow this report: only an ambiguous glued table-2 stock row can be."""
+    table = report.tables.active_disclosure
+    rows = table.rows if table is not None else []
+    return any(
+        r.key in _STOCK_ROWS and r.decoding is not None and r.decoding.method == "ambiguous" for r in rows
+    )
 
 
 def with_previous_year(report: Report, previous: Report, *, aligner: LabelAligner | None = None) -> Report:
     """`report` with its ambiguous table-2 stock rows narrowed by `previous` (a copy; unchanged if nothing
     could be narrowed)."""
-    aligner = aligner or get_aligner()
     table, last = report.tables.active_disclosure, previous.tables.active_disclosure
-    if table is None or last is None or "2019" in (report.format, previous.format):
-        return report
+    if table is None or last is None or "2019" in (report.format, previous.format) or not may_narrow(report):
+        return report  # before the deep copy below, which costs more than the whole check of most reports
+    aligner = aligner or get_aligner()
     updated = report.model_copy(deep=True)
     outcomes: dict[str | None, DecodeMethod] = {}
     for row in updated.tables.active_disclosure.rows if updated.tables.active_disclosure else []:
