@@ -1,16 +1,22 @@
-"""Search benchmark: a synthetic corpus built from the sample reports' own sentences, every embedded engine.
+"""Search benchmark: a synthetic corpus built from real reports' own sentences, every embedded engine.
 
     python bench/search.py [--passages 100000] [--queries 400] [--engines sqlite,tantivy]
-                           [--keep DIR] [--seed 7]
+                           [--cache DIR | --no-cache] [--seed 7]
+    nice -n 19 python bench/search.py --passages 1000000        # the province-over-a-decade scale
 
-Passages are 1–4 sentences drawn at random from samples/seeds/*.txt, grouped 20 to a report, with
-regions, years, sections, kinds and topics drawn at random. Each engine runs in its own process (so its
-RSS is its own): it indexes the corpus through the backend's `index()` in batches of 50 reports (jieba
-included) and then answers the same query mix — jieba words of the corpus, 2–4 character substrings,
-quoted phrases, exclusions, a province or year filter on every fifth query, a year sort on every tenth —
-each asking for three facets, every hit highlighted. With --keep DIR the indexes stay in DIR and a
-second run only queries. Prints one table: engine, passages, indexing passages/s, query p50/p95/max, RSS,
-and the load average before and after (other work on the machine skews every figure).
+Passages are 1–4 sentences drawn at random from samples/seeds/*.txt and ../shared/corpus/seeds/*.txt,
+grouped 20 to a report, with regions, years, sections, kinds and topics drawn at random. Each engine
+builds its index in a process of its own, through the backend's `index()` in batches of 50 reports
+(segmentation included), and the index is kept in the cache folder (default
+~/.cache/govreport-bench/<engine>-<passages>-seed<seed>/, outside the repository; a build.json there marks
+it complete and keeps the build's figures): a later run with the same size and seed only queries it.
+A second process answers the query mix — words of the corpus, 2–4 character substrings, quoted phrases,
+exclusions, a province or year filter on every fifth query, a year sort on every tenth — each asking for
+three facets, every hit highlighted; for tantivy it also runs the same tantivy query, aggregation and
+stored-document fetch on the bare engine (no parsing, no pydantic, no highlighting), interleaved query by
+query. Prints the machine, the load average before and after, the segmenter, and per engine: passages,
+build rate (wall, and per CPU-second: the machine is shared), disk size, peak RSS of the build and of
+the queries, query p50/p95/p99/max through the project's layer and on the bare engine.
 """
 
 from __future__ import annotations
@@ -18,16 +24,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import random
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,9 +46,11 @@ from indexer.backends.base import SearchBackend  # noqa: E402
 from indexer.documents import PassageDoc, ReportBundle, ReportDoc  # noqa: E402
 from indexer.query import SearchFilters, SearchQuery  # noqa: E402
 from indexer.tokens import word_tokens  # noqa: E402
+from nlp.segment import segmenter_name  # noqa: E402
 from nlp.settings import Settings  # noqa: E402
 
-SEEDS = ROOT / "samples" / "seeds"
+SEED_DIRS = (ROOT / "samples" / "seeds", ROOT.parent / "shared" / "corpus" / "seeds")
+CACHE = Path.home() / ".cache" / "govreport-bench"
 PROVINCES = ["河南省", "重庆市", "山西省", "江苏省", "浙江省", "广东省", "四川省", "湖北省"]
 SECTIONS = ["overview", "active_disclosure", "problems_improvements", "other_matters"]
 KINDS = ["problem", "improvement", "other"]
@@ -64,13 +75,17 @@ BATCH_REPORTS = 50
 
 
 def corpus_sentences() -> list[str]:
-    sentences: list[str] = []
-    for path in sorted(SEEDS.glob("*.txt")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if "\t" in line:
-                continue  # table rows, not prose
-            sentences.extend(s.strip() + "。" for s in re.split(r"[。；]", line) if len(s.strip()) >= 8)
-    return sentences
+    """The prose sentences of the seed reports (samples/ and the shared corpus), each once, in a fixed
+    order."""
+    sentences: dict[str, None] = {}
+    for folder in SEED_DIRS:
+        for path in sorted(folder.glob("*.txt")) if folder.is_dir() else []:
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if "\t" in line:
+                    continue  # table rows, not prose
+                parts = (s.strip() + "。" for s in re.split(r"[。；]", line) if len(s.strip()) >= 8)
+                sentences.update(dict.fromkeys(parts))
+    return list(sentences)
 
 
 def synthetic_bundles(n_passages: int, *, rng: random.Random) -> Iterator[ReportBundle]:
@@ -133,78 +148,213 @@ def query_mix(rng: random.Random, n: int) -> list[SearchQuery]:
     return queries
 
 
-def index_corpus(backend: SearchBackend, n_passages: int, *, rng: random.Random) -> float:
-    start = time.perf_counter()
+# --- building -------------------------------------------------------------------------------------------
+
+
+def _settings(engine: str, directory: Path) -> Settings:
+    return Settings(backend=engine, data_dir=directory)  # type: ignore[arg-type]
+
+
+def _disk_mb(directory: Path) -> float:
+    return sum(f.stat().st_size for f in directory.rglob("*") if f.is_file()) / 2**20
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def build(engine: str, directory: Path, *, passages: int, seed: int) -> dict[str, Any]:
+    """Index the synthetic corpus into `directory` (a folder of its own); the build's figures."""
+    backend = open_backend(_settings(engine, directory))
+    word_tokens("预热")  # the segmenter's dictionary load is not indexing time
+    rng = random.Random(seed)
+    start, cpu = time.perf_counter(), _cpu_s()
     batch: list[ReportBundle] = []
-    for bundle in synthetic_bundles(n_passages, rng=rng):
+    for bundle in synthetic_bundles(passages, rng=rng):
         batch.append(bundle)
         if len(batch) == BATCH_REPORTS:
             backend.index(batch)
             batch = []
     if batch:
         backend.index(batch)
-    return n_passages / (time.perf_counter() - start)
+    wall, cpu = time.perf_counter() - start, _cpu_s() - cpu
+    indexed = backend.stats().passages
+    backend.close()
+    return {
+        "engine": engine,
+        "passages": indexed,
+        "build_s": wall,
+        "build_cpu_s": cpu,
+        "rate": indexed / wall,
+        "rate_cpu": indexed / cpu,
+        "disk_mb": _disk_mb(directory),
+        "build_rss_mb": _rss_mb(),
+        "segmenter": segmenter_name(),
+        "load_during": _load(),
+    }
 
 
-def time_queries(backend: SearchBackend, queries: Sequence[SearchQuery]) -> list[float]:
-    for query in queries[:5]:  # warm caches and jieba
-        backend.search(query)
-    timings: list[float] = []
-    for query in queries:
-        start = time.perf_counter()
-        result = backend.search(query)
-        assert all(h.highlight for h in result.hits) and set(result.facets) == set(FACETS)
-        timings.append((time.perf_counter() - start) * 1000)
-    return timings
+# --- querying -------------------------------------------------------------------------------------------
 
 
-def run_engine(engine: str, *, passages: int, queries: int, directory: Path, seed: int) -> dict[str, object]:
-    """Index (unless already indexed) and query one engine; its figures as a dict."""
-    settings = Settings(backend=engine, data_dir=directory / engine)  # type: ignore[arg-type]
-    backend = open_backend(settings)
-    word_tokens("预热")  # jieba's dictionary load is not indexing time
-    rate = float("nan")
-    if backend.stats().passages == 0:
-        rate = index_corpus(backend, passages, rng=random.Random(seed))
-    timings = time_queries(backend, query_mix(random.Random(seed + 1), queries))
+def _percentiles(timings: Sequence[float]) -> dict[str, float]:
     ordered = sorted(timings)
+
+    def at(q: float) -> float:
+        return ordered[round(q * (len(ordered) - 1))]
+
+    return {"p50": statistics.median(ordered), "p95": at(0.95), "p99": at(0.99), "max": ordered[-1]}
+
+
+def _bare_tantivy(backend: SearchBackend) -> Callable[[SearchQuery], None]:
+    """The tantivy work of one search with nothing of ours around it: the same query object, the same
+    aggregation and the same stored documents fetched (built before the clock starts)."""
+    from indexer.backends import tantivy as tb
+    from indexer.query import check_query
+
+    index, schema = backend._index, backend._schema  # type: ignore[attr-defined]
+    prepared: dict[int, tuple[Any, dict[str, Any], dict[str, Any], int]] = {}
+
+    def prepare(query: SearchQuery) -> tuple[Any, dict[str, Any], dict[str, Any], int]:
+        if id(query) not in prepared:
+            checked = check_query(query, max_chars=500, page_size_cap=100, token_key=b"bench")
+            combined, _ = tb._combined(schema, checked)
+            aggs = tb._aggregations(list(dict.fromkeys(query.facets)))
+            prepared[id(query)] = (combined, aggs, tb.sort_options(query.sort), query.page_size)
+        return prepared[id(query)]
+
+    def run(query: SearchQuery) -> None:
+        combined, aggs, options, size = prepare(query)
+        searcher = index.searcher()
+        found = searcher.search(combined, limit=size, count=True, **options)
+        searcher.aggregate(combined, aggs)
+        [searcher.doc(address)["doc"][0] for _, address in found.hits]
+
+    run.prepare = prepare  # type: ignore[attr-defined]
+    return run
+
+
+def query(engine: str, directory: Path, *, queries: int, seed: int) -> dict[str, Any]:
+    """Answer the query mix through the backend (and on the bare engine for tantivy); the figures."""
+    backend = open_backend(_settings(engine, directory), create=False)
+    mix = query_mix(random.Random(seed + 1), queries)
+    bare = _bare_tantivy(backend) if engine == "tantivy" else None
+    for q in mix[:5]:  # warm caches and the segmenter
+        backend.search(q)
+        if bare:
+            bare(q)
+    layer_ms: list[float] = []
+    bare_ms: list[float] = []
+    for i, q in enumerate(mix):
+        if bare:
+            bare.prepare(q)  # type: ignore[attr-defined]
+        runs: list[tuple[list[float], Callable[[], object]]] = [(layer_ms, lambda q=q: backend.search(q))]
+        if bare:
+            runs.append((bare_ms, lambda q=q: bare(q)))
+        for timings, call in runs if i % 2 else reversed(runs):  # alternate which goes first
+            start = time.perf_counter()
+            result = call()
+            timings.append((time.perf_counter() - start) * 1000)
+            if result is not None:
+                assert all(h.highlight for h in result.hits) and set(result.facets) == set(FACETS)  # type: ignore[attr-defined]
     figures = {
         "engine": engine,
         "passages": backend.stats().passages,
-        "rate": rate,
-        "queries": len(ordered),
-        "p50": statistics.median(ordered),
-        "p95": ordered[round(0.95 * (len(ordered) - 1))],
-        "max": ordered[-1],
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "queries": len(layer_ms),
+        "layer": _percentiles(layer_ms),
+        "bare": _percentiles(bare_ms) if bare_ms else None,
+        "query_rss_mb": _rss_mb(),
     }
     backend.close()
     return figures
 
 
-def _child(engine: str, args: argparse.Namespace, directory: Path) -> dict[str, object]:
+# --- the parent: one child process per engine and phase -------------------------------------------------
+
+
+def _child(phase: str, engine: str, directory: Path, args: argparse.Namespace) -> dict[str, Any]:
     command = [
-        sys.executable, __file__, "--engine-child", engine, "--passages", str(args.passages),
-        "--queries", str(args.queries), "--seed", str(args.seed), "--keep", str(directory),
+        sys.executable, __file__, "--child", phase, "--engines", engine, "--passages", str(args.passages),
+        "--queries", str(args.queries), "--seed", str(args.seed), "--cache", str(directory),
     ]  # fmt: skip
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def print_table(rows: Sequence[dict[str, object]], *, load_before: str, load_after: str) -> None:
-    print(f"load average (1, 5, 15 min) before: {load_before}  after: {load_after}  cores: {os.cpu_count()}")
-    header = f"{'engine':<8} {'passages':>9} {'index/s':>8} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}"
-    print(header + f" {'max ms':>8} {'RSS MB':>7}")
-    for r in rows:
-        rate = "kept" if r["rate"] != r["rate"] else f"{r['rate']:,.0f}"  # NaN: index reused, not built
-        print(
-            f"{r['engine']:<8} {r['passages']:>9,} {rate:>8} {r['queries']:>7} {r['p50']:>8.1f} "
-            f"{r['p95']:>8.1f} {r['max']:>8.1f} {r['rss_mb']:>7.0f}"
-        )
+def engine_dir(cache: Path, engine: str, args: argparse.Namespace) -> Path:
+    return cache / f"{engine}-{args.passages}-seed{args.seed}"
+
+
+def run_engine(engine: str, cache: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Build (unless a complete build is kept) and query one engine."""
+    directory = engine_dir(cache, engine, args)
+    marker = directory / "build.json"
+    if marker.is_file():
+        built = json.loads(marker.read_text(encoding="utf-8"))
+        built["kept"] = True
+    else:
+        shutil.rmtree(directory, ignore_errors=True)  # a build that did not finish
+        directory.mkdir(parents=True)
+        built = _child("build", engine, directory, args)
+        marker.write_text(json.dumps(built, indent=2), encoding="utf-8")
+        built["kept"] = False
+    return {**built, **_child("query", engine, directory, args)}
 
 
 def _load() -> str:
     return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _machine() -> str:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        names = [
+            line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if "model name" in line
+        ]
+        model = names[0] if names else ""
+    python = f"Python {platform.python_version()}"
+    return f"{platform.system()} {platform.release()}, {os.cpu_count()} cores {model}, {python}"
+
+
+def _commit() -> str:
+    done = subprocess.run(
+        ["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True
+    )
+    return done.stdout.strip() or "?"
+
+
+def print_table(rows: Sequence[dict[str, Any]], *, load_before: str, load_after: str) -> None:
+    print(f"machine: {_machine()}; commit {_commit()}")
+    print(f"load average (1, 5, 15 min) before: {load_before}  after: {load_after}")
+    print(
+        f"{'engine':<8} {'passages':>9} {'build/s':>8} {'/cpu-s':>7} {'disk MB':>8} {'RSS build':>9} "
+        f"{'RSS query':>9}  {'queries':>7} {'':<6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}"
+    )
+    for r in rows:
+        rate = f"{r['rate']:,.0f}" + ("*" if r["kept"] else "")
+        first = (
+            f"{r['engine']:<8} {r['passages']:>9,} {rate:>8} {r['rate_cpu']:>7,.0f} {r['disk_mb']:>8,.0f} "
+            f"{r['build_rss_mb']:>9,.0f} {r['query_rss_mb']:>9,.0f}  {r['queries']:>7}"
+        )
+        for label, figures in (("layer", r["layer"]), ("bare", r["bare"])):
+            if figures is None:
+                continue
+            cells = " ".join(f"{figures[k]:>7.1f}" for k in ("p50", "p95", "p99", "max"))
+            print(f"{first if label == 'layer' else '':<{len(first)}} {label:<6} {cells}")
+    segmenters = ", ".join(sorted({r["segmenter"] for r in rows}))
+    print(f"segmenter: {segmenters}; queries: 3 facets each, hits highlighted (layer); bare = tantivy alone")
+    if any(r["kept"] for r in rows):
+        print(
+            "* index kept from an earlier run: its build figures are that run's (load then: "
+            + "; ".join(f"{r['engine']} {r['load_during']}" for r in rows if r["kept"])
+            + ")"
+        )
 
 
 def main() -> None:
@@ -213,22 +363,29 @@ def main() -> None:
     )
     parser.add_argument("--passages", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=400)
-    parser.add_argument("--engines", default="sqlite,tantivy", help="comma-separated embedded engines")
-    parser.add_argument("--keep", type=Path, default=None, help="keep (and reuse) the indexes in this folder")
+    parser.add_argument(
+        "--engines", default=None, help="comma-separated embedded engines (default: sqlite,tantivy "
+        "up to 100k passages, tantivy above)"
+    )  # fmt: skip
+    parser.add_argument(
+        "--cache", type=Path, default=CACHE, help=f"keep (and reuse) the indexes here ({CACHE})"
+    )
+    parser.add_argument("--keep", type=Path, dest="cache", help=argparse.SUPPRESS)  # the old name
+    parser.add_argument("--no-cache", action="store_true", help="build in a temporary folder, keep nothing")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--engine-child", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("build", "query"), default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.engine_child:
-        engine, directory = args.engine_child, args.keep
-        figures = run_engine(
-            engine, passages=args.passages, queries=args.queries, directory=directory, seed=args.seed
-        )
-        print(json.dumps(figures))
+    engines = (args.engines or ("sqlite,tantivy" if args.passages <= 100_000 else "tantivy")).split(",")
+    if args.child == "build":
+        print(json.dumps(build(engines[0], args.cache, passages=args.passages, seed=args.seed)))
+        return
+    if args.child == "query":
+        print(json.dumps(query(engines[0], args.cache, queries=args.queries, seed=args.seed)))
         return
     load_before = _load()
     with tempfile.TemporaryDirectory() as tmp:
-        directory = args.keep or Path(tmp)
-        rows = [_child(engine, args, directory) for engine in args.engines.split(",")]
+        cache = Path(tmp) if args.no_cache else args.cache
+        rows = [run_engine(engine, cache, args) for engine in engines]
     print_table(rows, load_before=load_before, load_after=_load())
 
 
