@@ -331,7 +331,9 @@ def test_walk_charts_are_drawn(driver: Driver, base_url: str, screen: str) -> No
     _no_console_errors(d)
 
 
-def test_walk_check_a_file_through_upload(driver: Driver, base_url: str, screen: str) -> None:
+def test_walk_check_a_file_through_upload(
+    driver: Driver, base_url: str, downloads: Path, screen: str
+) -> None:
     d = driver
     d.get(base_url + "/check")
     _one(d, "#file").send_keys(str(UNBALANCED))
@@ -340,6 +342,14 @@ def test_walk_check_a_file_through_upload(driver: Driver, base_url: str, screen:
     assert "检查完毕" in _one(d, "#status").text
     assert "T3-BALANCE" in {e.text for e in _css(d, "#findings .rule-id")}
     assert "flagged-error" in _one(d, "#cell-applications-carried_forward-total").get_attribute("class")
+    # its findings can be taken away too (made in the page: the file is not indexed)
+    for old in downloads.glob("*"):
+        old.unlink()
+    _click(d, _one(d, "#check-downloads a.download-check-findings-csv"))
+    target = downloads / f"{UNBALANCED.stem}-findings.csv"
+    _wait(d, lambda _: target.exists() and target.stat().st_size > 0)
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert {r["rule"] for r in rows} == {"T3-BALANCE"} and all(r["message_zh"] for r in rows)
     _shot(d, "check", screen)
     _no_console_errors(d)
 

@@ -49,6 +49,49 @@
     $("result").hidden = false;
   }
 
+  // The uploaded file is not indexed, so its downloads are made here: the findings as CSV (the columns of
+  // GET /api/export?what=findings that apply) and the whole answer as JSON.
+  function csvField(value) {
+    const text = value === null || value === undefined ? "" : String(value);
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  }
+
+  function findingsCSV(body) {
+    const columns = ["source", "rule", "severity", "message_zh", "message_en", "cells", "line", "page", "text", "correction"];
+    const lines = [columns.join(",")];
+    for (const f of body.findings || []) {
+      const cells = (f.cells || []).map((c) => `${c.table}.${c.row}.${c.column}`).join(";");
+      const first = (f.cells || [])[0] || {};
+      const line = f.span ? f.span.line : first.line;
+      const page = f.span ? f.span.page : first.page;
+      const row = [body.source, f.rule, f.severity, f.message_zh, f.message_en, cells, line, page, f.text, f.correction];
+      lines.push(row.map(csvField).join(","));
+    }
+    return "\ufeff" + lines.join("\r\n") + "\r\n";
+  }
+
+  let blobURLs = [];
+
+  function downloads(body) {
+    const box = $("check-downloads");
+    box.replaceChildren();
+    for (const url of blobURLs) URL.revokeObjectURL(url);
+    blobURLs = [];
+    const stem = String(body.source || "report").replace(/\.[^.]+$/, "");
+    const files = [
+      ["检查发现 CSV", `${stem}-findings.csv`, new Blob([findingsCSV(body)], { type: "text/csv;charset=utf-8" }), "findings-csv"],
+      ["完整结果 JSON", `${stem}-check.json`, new Blob([JSON.stringify(body, null, 2)], { type: "application/json" }), "json"],
+    ];
+    box.appendChild(el("span", { cls: "download-label", text: "下载：" }));
+    for (const [text, name, blob, cls] of files) {
+      const url = URL.createObjectURL(blob);
+      blobURLs.push(url);
+      const a = GR.link(url, text, { cls: `download download-check-${cls}` });
+      a.setAttribute("download", name);
+      box.appendChild(a);
+    }
+  }
+
   async function check(file) {
     if (!file) {
       $("status").textContent = "请先选择一个文件。";
@@ -71,6 +114,7 @@
     }
     $("status").textContent = `“${file.name}”检查完毕。`;
     render(body);
+    downloads(body);
     document.body.dataset.ready = "true";
   }
 
