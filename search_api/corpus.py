@@ -28,11 +28,11 @@ from nlp.compare.index import PassageRecord, relation
 from nlp.lint import CROSS_RULES, CheckResult, check_report, with_previous
 from nlp.lint.cross_rules import find_previous, same_body
 from nlp.schema import Claim, Finding, Report
+from nlp.tables.years import may_narrow
 
 __all__ = ["Member", "Neighbourhoods", "Settled"]
 
 _CACHE = 512  # stored reports kept parsed between chunks (a city's bodies over a few years)
-_STOCK_ROWS = ("regulations", "normative_documents")
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,10 @@ class Member:
 
     doc: ReportDoc
     report: Report
-    alone: CheckResult | None  # None: not checked (nlp.lint unavailable)
     flags: dict[int, list[str]]  # copy flags as stored (arrivals: against no neighbour yet)
     findings: list[Finding]  # findings as stored
+    claims: list[Claim] | None  # claims as stored (None: not checked)
+    alone: CheckResult | None = None  # arrivals: the worker's; stored: worked out when needed
 
     @property
     def report_id(self) -> str:
@@ -71,16 +72,6 @@ def _lint_year(report: Report) -> int | None:
 
 def _years(report: Report) -> list[int]:
     return sorted({y for y in (_compare_year(report), _lint_year(report)) if y is not None})
-
-
-def may_settle(report: Report) -> bool:
-    """Whether last year's stock could change this report's tables (nlp.tables.years): only an ambiguous
-    glued table-2 stock row can be settled, and then its lint checked alone is not its stored lint."""
-    table = report.tables.active_disclosure
-    rows = table.rows if table is not None else []
-    return any(
-        r.key in _STOCK_ROWS and r.decoding is not None and r.decoding.method == "ambiguous" for r in rows
-    )
 
 
 class Neighbourhoods:
@@ -138,8 +129,7 @@ class Neighbourhoods:
     # --- loading ---------------------------------------------------------------------------------
 
     def stored(self, doc: ReportDoc) -> Member | None:
-        """The stored report with its lint checked alone (its stored findings without the cross-year
-        ones; checked again only if its previous year may have settled its tables)."""
+        """The stored report (its detail parsed once and kept a while)."""
         cached = self._stored.get(doc.report_id)
         if cached is not None:
             self._stored.move_to_end(doc.report_id)
@@ -147,18 +137,23 @@ class Neighbourhoods:
         detail = self.backend.get_detail(doc.report_id)
         if detail is None:
             return None
-        alone = None
-        if self.checked:
-            if may_settle(detail.report):
-                alone = check_report(detail.report)
-            else:
-                own = [f for f in detail.findings if f.rule not in CROSS_RULES]
-                alone = CheckResult(source=detail.report.source, findings=own, claims=detail.claims)
-        member = Member(doc=doc, report=detail.report, alone=alone, flags={}, findings=detail.findings)
+        member = Member(
+            doc=doc, report=detail.report, flags={}, findings=detail.findings, claims=detail.claims
+        )
         self._stored[doc.report_id] = member
         if len(self._stored) > _CACHE:
             self._stored.popitem(last=False)
         return member
+
+    def alone(self, member: Member) -> CheckResult | None:
+        """The report's lint checked alone: its stored findings without the cross-year ones, unless its
+        previous year may have narrowed its tables (then those findings are not its own: check again)."""
+        if not self.checked or member.alone is not None:
+            return member.alone
+        if may_narrow(member.report):
+            return check_report(member.report)
+        own = [f for f in member.findings if f.rule not in CROSS_RULES]
+        return CheckResult(source=member.report.source, findings=own, claims=member.claims or [])
 
     def forget(self, report_ids: Iterable[str]) -> None:
         """Drop parsed copies of reports that are being rewritten or deleted."""
@@ -211,10 +206,11 @@ class _Chunk:
     def settle(self, member: Member) -> Settled:
         neighbours = self.neighbours(member)
         flags = self.flags(member, neighbours)
-        if member.alone is None:
+        alone = self.hood.alone(member)
+        if alone is None:
             return Settled(member=member, findings=[], claims=None, flags=flags)
         previous = find_previous(member.report, [m.report for m in neighbours])
-        result = with_previous(member.report, member.alone, previous)
+        result = with_previous(member.report, alone, previous)
         return Settled(member=member, findings=result.findings, claims=result.claims, flags=flags)
 
     def changed(self, settled: Settled) -> bool:
@@ -251,9 +247,14 @@ def restamped(settled: Settled, bundle: ReportBundle | None) -> ReportBundle:
         return fresh
     for new, old in zip(fresh.passages, bundle.passages, strict=True):
         new.topics = old.topics
-    words = bundle.passage_words if isinstance(bundle, PreparedBundle) else []
+    if not isinstance(bundle, PreparedBundle):
+        return fresh
     return PreparedBundle(
-        report=fresh.report, passages=fresh.passages, detail=fresh.detail, passage_words=words
+        report=fresh.report,
+        passages=fresh.passages,
+        detail=fresh.detail,
+        passage_words=bundle.passage_words,
+        passage_chars=bundle.passage_chars,
     )
 
 

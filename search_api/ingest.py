@@ -154,7 +154,7 @@ def _check() -> Callable[[Report], CheckResult] | None:
 
 
 def _prepared_report(report: Report) -> Prepared:
-    from indexer.tokens import words_field
+    from indexer.tokens import chars_field, words_field
     from nlp.compare import flags_among
     from nlp.topics import topics_for
 
@@ -164,8 +164,13 @@ def _prepared_report(report: Report) -> Prepared:
     findings, claims = (alone.findings, alone.claims) if alone is not None else ([], None)
     built = build_bundle(report, findings, topics_of=topics_for, passage_flags_by_start=flags, claims=claims)
     words = [words_field(p.text) for p in built.passages]
+    chars = [chars_field(p.text) for p in built.passages]
     bundle = PreparedBundle(
-        report=built.report, passages=built.passages, detail=built.detail, passage_words=words
+        report=built.report,
+        passages=built.passages,
+        detail=built.detail,
+        passage_words=words,
+        passage_chars=chars,
     )
     return Prepared(report=report, alone=alone, flags=flags, bundle=bundle)
 
@@ -298,13 +303,14 @@ def _member(prepared: Prepared) -> Member:
     from search_api.corpus import Member
 
     alone = prepared.alone
-    findings = alone.findings if alone is not None else []
+    findings, claims = (alone.findings, alone.claims) if alone is not None else ([], None)
     return Member(
         doc=prepared.bundle.report,
         report=prepared.report,
-        alone=alone,
         flags=prepared.flags,
         findings=findings,
+        claims=claims,
+        alone=alone,
     )
 
 

@@ -125,3 +125,43 @@ def test_ingest_lookup_es_body() -> None:
     }  # fmt: skip
     nothing = lookup_body(ReportLookup(first_year=2021, last_year=2021, scope=None))
     assert nothing["query"]["bool"]["filter"][-1] == {"match_none": {}}
+
+
+@pytest.mark.parametrize("backend_name", ["sqlite", "tantivy"])
+def test_ingest_prepared_columns_are_not_cut_again(
+    backend_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    from conftest import build_test_report
+
+    from indexer.backends.base import PreparedBundle
+    from indexer.documents import build_bundle
+    from indexer.query import SearchQuery
+    from indexer.tokens import chars_field, words_field
+
+    report = build_test_report(
+        "a.txt", [("problem", "政策解读有待加强。"), ("improvement", "加强业务培训。")]
+    )
+    built = build_bundle(report)  # type: ignore[arg-type]
+    prepared = PreparedBundle(
+        **dict(built),
+        passage_words=[words_field(p.text) for p in built.passages],
+        passage_chars=[chars_field(p.text) for p in built.passages],
+    )
+    opened = open_backend(Settings(backend=backend_name, data_dir=tmp_path))  # type: ignore[arg-type]
+    module = importlib.import_module(f"indexer.backends.{backend_name}")
+
+    def refuse(text: str) -> str:
+        raise AssertionError("the writing process cut a prepared passage again")
+
+    for name in ("words_field", "chars_field", "char_tokens"):
+        if hasattr(module, name):
+            monkeypatch.setattr(module, name, refuse)
+    try:
+        assert opened.index([prepared]).indexed == [report.sha256]  # type: ignore[attr-defined]
+        monkeypatch.undo()
+        assert opened.search(SearchQuery(text="业务培训")).total == 1
+        assert opened.search(SearchQuery(text="解读")).total == 1
+    finally:
+        opened.close()

@@ -22,7 +22,9 @@ __all__ = [
     "PreparedBundle",
     "RebuildableBackend",
     "ReportLookup",
+    "Scope",
     "SearchBackend",
+    "passage_chars",
     "passage_words",
 ]
 
@@ -58,18 +60,29 @@ class BackendStats(_Model):
 
 
 class PreparedBundle(ReportBundle):
-    """A bundle whose passages were already cut into their words column (ingest's workers do it, so the
-    process writing the index does not segment): `passage_words[i]` is `words_field(passages[i].text)`."""
+    """A bundle whose passages were already cut into their token columns (ingest's workers do it, so the
+    process writing the index neither segments nor normalises): `passage_words[i]` is
+    `words_field(passages[i].text)` and `passage_chars[i]` is `chars_field(passages[i].text)`."""
 
     passage_words: list[str] = Field(default_factory=list)
+    passage_chars: list[str] = Field(default_factory=list)
+
+
+def _prepared(bundle: ReportBundle, name: str) -> list[str | None]:
+    columns: list[str] = getattr(bundle, name) if isinstance(bundle, PreparedBundle) else []
+    if len(columns) != len(bundle.passages):  # none, or not these passages: the backend cuts them
+        return [None] * len(bundle.passages)
+    return list(columns)
 
 
 def passage_words(bundle: ReportBundle) -> list[str | None]:
     """Each passage's prepared words column, or None where the backend must segment it itself."""
-    words = bundle.passage_words if isinstance(bundle, PreparedBundle) else []
-    if len(words) != len(bundle.passages):
-        return [None] * len(bundle.passages)
-    return list(words)
+    return _prepared(bundle, "passage_words")
+
+
+def passage_chars(bundle: ReportBundle) -> list[str | None]:
+    """Each passage's prepared chars column, or None where the backend must normalise it itself."""
+    return _prepared(bundle, "passage_chars")
 
 
 Scope = Literal["county", "city", "province"]

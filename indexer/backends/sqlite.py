@@ -43,7 +43,14 @@ from indexer.backends._shared import (
     token_key_of,
     top_buckets,
 )
-from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome, ReportLookup, passage_words
+from indexer.backends.base import (
+    BackendStats,
+    IndexFailure,
+    IndexOutcome,
+    ReportLookup,
+    passage_chars,
+    passage_words,
+)
 from indexer.documents import PassageDoc, ReportBundle, ReportDetail, ReportDoc
 from indexer.query import (
     CheckedQuery,
@@ -354,12 +361,11 @@ class SqliteBackend:
         return conn.execute("DELETE FROM reports WHERE report_id = ?", (report_id,)).rowcount > 0
 
     @staticmethod
-    def _insert_passages(
-        conn: sqlite3.Connection, docs: Sequence[PassageDoc], words: Sequence[str | None]
-    ) -> None:
-        """All passages of a report in three executemany calls (`words`: each one's words column when
-        already cut, else None). Ids are assigned here: the write transaction (BEGIN IMMEDIATE) holds
-        the database's only write lock."""
+    def _insert_passages(conn: sqlite3.Connection, bundle: ReportBundle) -> None:
+        """All passages of a report in three executemany calls (their token columns as prepared, when
+        they were). Ids are assigned here: the write transaction (BEGIN IMMEDIATE) holds the database's
+        only write lock."""
+        docs = bundle.passages
         first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM passages").fetchone()[0]
         ids = range(first, first + len(docs))
         conn.executemany(
@@ -370,8 +376,8 @@ class SqliteBackend:
         conn.executemany(
             "INSERT INTO passage_fts (rowid, words, chars) VALUES (?, ?, ?)",
             [
-                (i, words_field(d.text) if w is None else w, chars_field(d.text))
-                for i, d, w in zip(ids, docs, words, strict=True)
+                (i, words_field(d.text) if w is None else w, chars_field(d.text) if c is None else c)
+                for i, d, w, c in zip(ids, docs, passage_words(bundle), passage_chars(bundle), strict=True)
             ],
         )
         tags = [
@@ -390,7 +396,7 @@ class SqliteBackend:
                 "INSERT INTO reports (report_id, source, year, doc) VALUES (?, ?, ?, ?)",
                 (report.report_id, report.source, report.year, report.model_dump_json()),
             )
-            self._insert_passages(conn, bundle.passages, passage_words(bundle))
+            self._insert_passages(conn, bundle)
             store_details(conn, [bundle])
 
     def index(self, bundles: Sequence[ReportBundle]) -> IndexOutcome:

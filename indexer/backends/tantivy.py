@@ -60,7 +60,14 @@ from indexer.backends._shared import (
     token_key_of,
     top_buckets,
 )
-from indexer.backends.base import BackendStats, IndexFailure, IndexOutcome, ReportLookup, passage_words
+from indexer.backends.base import (
+    BackendStats,
+    IndexFailure,
+    IndexOutcome,
+    ReportLookup,
+    passage_chars,
+    passage_words,
+)
 from indexer.documents import PassageDoc, ReportBundle, ReportDetail, ReportDoc
 from indexer.query import (
     CheckedQuery,
@@ -149,10 +156,12 @@ def char_bigrams(chars: Sequence[str]) -> list[str]:
     return [a + b for a, b in pairwise(chars)]
 
 
-def passage_document(doc: PassageDoc, *, words: str | None = None) -> tantivy.Document:
-    """The tantivy document of one passage: token fields, facet fields, the stored JSON. `words`: the
-    words column when already cut (ingest's workers), else it is cut here."""
-    chars = char_tokens(doc.text)
+def passage_document(
+    doc: PassageDoc, *, words: str | None = None, chars_column: str | None = None
+) -> tantivy.Document:
+    """The tantivy document of one passage: token fields, facet fields, the stored JSON. `words` and
+    `chars_column`: the words and chars columns when already cut (ingest's workers), else cut here."""
+    chars = char_tokens(doc.text) if chars_column is None else chars_column.split()
     fields: dict[str, Any] = {
         "words": words_field(doc.text) if words is None else words,
         "bigrams": " ".join(char_bigrams(chars)),
@@ -430,9 +439,10 @@ class TantivyBackend:
     @staticmethod
     def _prepare(bundle: ReportBundle) -> list[tantivy.Document] | IndexFailure:
         documents: list[tantivy.Document] = []
-        for passage, words in zip(bundle.passages, passage_words(bundle), strict=True):
+        columns = zip(bundle.passages, passage_words(bundle), passage_chars(bundle), strict=True)
+        for passage, words, chars in columns:
             try:
-                documents.append(passage_document(passage, words=words))
+                documents.append(passage_document(passage, words=words, chars_column=chars))
             except (ValueError, TypeError, OverflowError) as exc:
                 report = bundle.report
                 return IndexFailure(
