@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nlp.errors import ErrorCode, problem
-from nlp.lines import table_line_ranges
+from nlp.lines import running_headers, table_line_ranges
 from nlp.metadata import find_title, read_metadata
 from nlp.schema import Report, Section, SourceDocument, SourceLine, Span, Tables
 from nlp.sections import split_sections
@@ -47,8 +47,9 @@ def extract_document(doc: SourceDocument) -> Report:
     doc = recover_document(doc)
     lines = [line.text for line in doc.lines]
     glued = frozenset(n for n, line in enumerate(doc.lines, start=1) if line.glued)
-    split = split_sections(lines, source=doc.source)
-    parsed = parse_tables(lines, blocks=doc.blocks, glued=glued, source=doc.source)
+    furniture = running_headers(lines)
+    split = split_sections(lines, source=doc.source, furniture=furniture)
+    parsed = parse_tables(lines, blocks=doc.blocks, glued=glued, furniture=furniture, source=doc.source)
     table_lines = table_line_ranges(parsed.tables)
     sections = [_without_table_passages(s, table_lines) for s in split.sections]
     meta = read_metadata(lines, sections=sections, source=doc.source)

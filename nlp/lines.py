@@ -9,9 +9,14 @@ from dataclasses import dataclass
 
 from nlp.schema import Span, Tables
 
-__all__ = ["LineGeometry", "line_offsets", "table_line_ranges"]
+__all__ = ["LineGeometry", "line_offsets", "running_headers", "table_line_ranges"]
 
 _NEWLINE = re.compile("\n")
+_SPACE = re.compile(r"\s+")
+_TITLE_LINES = 3  # a title is printed on the first few lines
+_TITLE_WORD = "报告"
+_TITLE_CHARS = (6, 60)
+_SENTENCE_MARK = re.compile(r"[，,。；;：:！!？?]")
 
 
 @dataclass(frozen=True)
@@ -47,3 +52,27 @@ def line_offsets(lines: Sequence[str]) -> list[int]:
         offsets.append(pos)
         pos += len(text) + 1
     return offsets
+
+
+def running_headers(lines: Sequence[str]) -> frozenset[int]:
+    """Line numbers (1-based) of the report's title printed again at the top of later pages: a PDF's
+    running header, page furniture to skip like a page number. The title is what its first lines say
+    (one or several of them joined, naming a 报告, no sentence in it); a later line saying exactly that
+    is a header."""
+    head = [(n, _SPACE.sub("", text)) for n, text in enumerate(lines, start=1) if text.strip()][:_TITLE_LINES]
+    runs = (
+        "".join(compact for _, compact in head[i:j])
+        for i in range(len(head))
+        for j in range(i + 1, len(head) + 1)
+    )
+    titles = {run for run in runs if _is_title(run)}
+    if not titles:
+        return frozenset()
+    after = head[-1][0]
+    later = enumerate(lines[after:], start=after + 1)
+    return frozenset(n for n, text in later if _SPACE.sub("", text) in titles)
+
+
+def _is_title(text: str) -> bool:
+    low, high = _TITLE_CHARS
+    return _TITLE_WORD in text and low <= len(text) <= high and not _SENTENCE_MARK.search(text)

@@ -377,6 +377,7 @@ def _section(
     end: int,
     title: str,
     narrative_start: int = 0,
+    furniture: frozenset[int] = frozenset(),
 ) -> Section:
     """The section text[start:end]; its passages come only from what lies after `narrative_start`."""
     end = _trimmed_end(text, start, end)
@@ -392,11 +393,15 @@ def _section(
         header_inferred=bool(heading and heading.inferred),
         text=body,
         span=geometry.span(start, max(end, start)),
-        passages=split_passages(prose, key=key, offset=prose_start, first_line=geometry.line_of(prose_start)),
+        passages=split_passages(
+            prose, key=key, offset=prose_start, first_line=geometry.line_of(prose_start), furniture=furniture
+        ),
     )
 
 
-def _preamble(text: str, geometry: LineGeometry, end: int, *, narrative_start: int) -> Section | None:
+def _preamble(
+    text: str, geometry: LineGeometry, end: int, *, narrative_start: int, furniture: frozenset[int]
+) -> Section | None:
     start = _skip_space(text, 0, end)
     if start >= _trimmed_end(text, start, end):
         return None
@@ -408,11 +413,15 @@ def _preamble(text: str, geometry: LineGeometry, end: int, *, narrative_start: i
         end=end,
         title=find_title(text[start:end].split("\n")) or "",
         narrative_start=narrative_start,
+        furniture=furniture,
     )
 
 
-def split_sections(lines: Sequence[str], *, source: str | None = None) -> SectionsResult:
-    """The report's sections in document order (a preamble first when text precedes 一), with problems."""
+def split_sections(
+    lines: Sequence[str], *, source: str | None = None, furniture: frozenset[int] = frozenset()
+) -> SectionsResult:
+    """The report's sections in document order (a preamble first when text precedes 一), with problems.
+    The lines numbered in `furniture` (running headers) are skipped inside paragraphs, as page numbers are."""
     text = "\n".join(lines)
     geometry = LineGeometry.of(text)
     crawler = header_end(lines)
@@ -425,13 +434,19 @@ def split_sections(lines: Sequence[str], *, source: str | None = None) -> Sectio
     sections: list[Section] = []
     narrative_start = min(len(text), sum(len(raw) + 1 for raw in lines[:crawler]))
     preamble = _preamble(
-        text, geometry, headings[0].start if headings else len(text), narrative_start=narrative_start
+        text,
+        geometry,
+        headings[0].start if headings else len(text),
+        narrative_start=narrative_start,
+        furniture=furniture,
     )
     if preamble:
         sections.append(preamble)
     for i, h in enumerate(headings):
         end = headings[i + 1].start if i + 1 < len(headings) else len(text)
-        sections.append(_section(text, geometry, heading=h, start=h.start, end=end, title=h.title))
+        sections.append(
+            _section(text, geometry, heading=h, start=h.start, end=end, title=h.title, furniture=furniture)
+        )
     return SectionsResult(sections=sections, problems=sorted(problems, key=lambda p: p.line or 0))
 
 
@@ -482,15 +497,18 @@ class _ParaLines:
         return _Para("".join(self.parts), tuple(self.offsets))
 
 
-def _line_kinds(raw_lines: Sequence[str], *, skip_tables: bool) -> list[str]:
-    """blank | noise | table | text for each line; blank lines around page furniture are furniture."""
+def _line_kinds(
+    raw_lines: Sequence[str], *, skip_tables: bool, furniture: frozenset[int] = frozenset()
+) -> list[str]:
+    """blank | noise | table | text for each line (`furniture`: 0-based indexes of running headers);
+    blank lines around page furniture are furniture."""
     rules = _rules()
     kinds = []
-    for raw in raw_lines:
+    for index, raw in enumerate(raw_lines):
         compact = _SPACE.sub("", raw)
         if not compact:
             kinds.append("blank")
-        elif rules.noise.search(compact):
+        elif index in furniture or rules.noise.search(compact):
             kinds.append("noise")
         elif skip_tables and _is_table_content(raw, compact):
             kinds.append("table")
@@ -534,9 +552,9 @@ class _Line:
     after_break: bool  # a blank line or a table row lies between it and the prose line before
 
 
-def _prose_lines(text: str, *, skip_tables: bool) -> list[_Line]:
+def _prose_lines(text: str, *, skip_tables: bool, furniture: frozenset[int] = frozenset()) -> list[_Line]:
     raw_lines = text.split("\n")
-    kinds = _line_kinds(raw_lines, skip_tables=skip_tables)
+    kinds = _line_kinds(raw_lines, skip_tables=skip_tables, furniture=furniture)
     lines: list[_Line] = []
     broken = True
     for raw, kind, line_start in zip(raw_lines, kinds, line_offsets(raw_lines), strict=True):
@@ -646,8 +664,8 @@ def _continues(previous: _Line, current: _Line, *, layout: _Layout) -> bool:
     return layout.is_full(previous) or prose
 
 
-def _paragraphs(text: str, *, skip_tables: bool) -> list[_Para]:
-    lines = _prose_lines(text, skip_tables=skip_tables)
+def _paragraphs(text: str, *, skip_tables: bool, furniture: frozenset[int] = frozenset()) -> list[_Para]:
+    lines = _prose_lines(text, skip_tables=skip_tables, furniture=furniture)
     layout = _layout(lines)
     paras: list[_ParaLines] = []
     for i, line in enumerate(lines):
@@ -664,15 +682,24 @@ def _has_sentence(text: str) -> bool:
 # --- passages --------------------------------------------------------------------------------------
 
 
-def split_passages(text: str, *, key: SectionKey | None, offset: int, first_line: int) -> list[Passage]:
-    """The passages of one section's body `text`, which starts at char `offset` on line `first_line`.
+def split_passages(
+    text: str,
+    *,
+    key: SectionKey | None,
+    offset: int,
+    first_line: int,
+    furniture: frozenset[int] = frozenset(),
+) -> list[Passage]:
+    """The passages of one section's body `text`, which starts at char `offset` on line `first_line`
+    (`furniture`: document lines that are page furniture).
 
     Section 五 gives its problems and improvements one by one; other sections one passage per paragraph
     (in 二/三/四 only paragraphs of prose: table rows and header words are skipped; in the preamble the
     title lines are skipped).
     """
     geometry = LineGeometry.of(text, first_line=first_line)
-    paras = _paragraphs(text, skip_tables=key in _TABLE_SECTIONS)
+    skipped = frozenset(n - first_line for n in furniture if n >= first_line)
+    paras = _paragraphs(text, skip_tables=key in _TABLE_SECTIONS, furniture=skipped)
     if key == "problems_improvements":
         pieces = _five_pieces(paras)
     else:

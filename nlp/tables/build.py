@@ -51,12 +51,14 @@ def parse_tables(
     *,
     blocks: Sequence[SourceBlock] = (),
     glued: frozenset[int] = frozenset(),
+    furniture: frozenset[int] = frozenset(),
     source: str | None = None,
 ) -> TablesResult:
     """Tables 2, 3 and 4 of the report whose linearised text is `lines` (lines[0] is line 1); the
-    lines numbered in `glued` are rows recovered from a one-line body (nlp.tables.recovery)."""
+    lines numbered in `glued` are rows recovered from a one-line body (nlp.tables.recovery), those in
+    `furniture` running headers to skip."""
     aligner = get_aligner()
-    raw = assemble(tokenize(lines, blocks=blocks, glued=glued), aligner=aligner)
+    raw = assemble(tokenize(lines, blocks=blocks, glued=glued, furniture=furniture), aligner=aligner)
     fmt = detect_format(raw, aligner=aligner)
     unfilled = _unfilled(raw, aligner=aligner)
     problems: list[Problem] = []

@@ -117,10 +117,15 @@ def _is_prose(text: str) -> bool:
 
 
 def tokenize(
-    lines: Sequence[str], *, blocks: Sequence[SourceBlock] = (), glued: frozenset[int] = frozenset()
+    lines: Sequence[str],
+    *,
+    blocks: Sequence[SourceBlock] = (),
+    glued: frozenset[int] = frozenset(),
+    furniture: frozenset[int] = frozenset(),
 ) -> list[Token]:
     """The token stream of the whole report (prose lines become single `break` tokens); tokens of the
-    lines numbered in `glued` are marked so their digit runs are decoded, not read as numbers."""
+    lines numbered in `glued` are marked so their digit runs are decoded, not read as numbers; the lines
+    numbered in `furniture` (running headers) give none, as page numbers give none."""
     offsets = line_offsets(lines)
     widths = _block_widths(blocks)
     bare_cells = _bare_number_cells(lines, skip=set(widths) | glued)
@@ -128,6 +133,8 @@ def tokenize(
     row = 0
     for index, text in enumerate(lines):
         number, start = index + 1, offsets[index]
+        if number in furniture:
+            continue
         if not text.strip() and "\t" not in text:
             row += 1  # a blank line ends a grid row of the one-cell-per-line layout
             continue
