@@ -11,6 +11,7 @@ by git), one per step and width.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import re
@@ -47,6 +48,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 WAIT_SECONDS = 30  # an upper bound for waits, never an assertion about speed
 WIDTHS = {"desktop": 1280, "phone": 390}
+MAX_SHOT_HEIGHT = 3000  # screenshots show the page beyond the window, down to this many pixels
 
 Driver = Any  # selenium's WebDriver (selenium is a test extra; imported lazily)
 
@@ -161,9 +163,18 @@ def _click(driver: Driver, element: Any) -> None:
 
 
 def _shot(driver: Driver, name: str, screen: str) -> Path:
+    """The page beyond the window (down to MAX_SHOT_HEIGHT) as tests/artifacts/{name}-{screen}.png."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}-{screen}.png"
-    assert driver.save_screenshot(str(path)) and path.stat().st_size > 5_000
+    width, height = driver.execute_script(
+        "return [document.documentElement.clientWidth, document.documentElement.scrollHeight]"
+    )
+    clip = {"x": 0, "y": 0, "width": width, "height": min(height, MAX_SHOT_HEIGHT), "scale": 1}
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip}
+    )
+    path.write_bytes(base64.b64decode(shot["data"]))
+    assert path.stat().st_size > 5_000
     return path
 
 
