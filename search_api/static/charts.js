@@ -4,6 +4,13 @@
 "use strict";
 
 (() => {
+
+  // topic names under a heat map: slanted on a wide screen, upright and cut short on a phone
+  function topicAxisLabel() {
+    return window.matchMedia("(max-width: 760px)").matches
+      ? { interval: 0, rotate: 90, width: 96, overflow: "truncate", fontSize: 11 }
+      : { interval: 0, rotate: 30 };
+  }
   const { $, el, L, fetchJSON, showError } = GR;
   const FILTERS = ["province", "city", "county", "level", "year", "body"];
   const OUTCOME_COLORS = {
@@ -250,7 +257,7 @@
     topicsChart.setOption({
       tooltip: { formatter: (p) => `${body.bodies[p.value[1]]}<br>${body.topics[p.value[0]]}：${p.value[2]} 个段落` },
       grid: { left: 8, right: 16, top: 8, bottom: 64, containLabel: true },
-      xAxis: { type: "category", data: body.topics, axisLabel: { interval: 0, rotate: 30 }, splitArea: { show: true } },
+      xAxis: { type: "category", data: body.topics, axisLabel: topicAxisLabel(), splitArea: { show: true } },
       yAxis: { type: "category", data: body.bodies, inverse: true, axisLabel: { width: labelWidth("chart-topics"), overflow: "truncate" } },
       visualMap: { min: 0, max, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120, inRange: { color: ["#f4f8fc", "#0b5cad"] } },
       series: [{ name: "段落数", type: "heatmap", data, label: { show: true }, emphasis: { itemStyle: { borderColor: "#1f2328", borderWidth: 1 } } }],

@@ -3,6 +3,13 @@
 "use strict";
 
 (() => {
+
+  // topic names under a heat map: slanted on a wide screen, upright and cut short on a phone
+  function topicAxisLabel() {
+    return window.matchMedia("(max-width: 760px)").matches
+      ? { interval: 0, rotate: 90, width: 96, overflow: "truncate", fontSize: 11 }
+      : { interval: 0, rotate: 30 };
+  }
   const { $, el, link, L, fetchJSON, showError } = GR;
   const FILTERS = ["province", "city", "county", "level", "year", "body"];
   const COPY_KINDS = {
@@ -102,7 +109,7 @@
     chart.setOption({
       tooltip: { formatter: (p) => `${bodyName(data.bodies[p.value[1]])}<br>${data.topics[p.value[0]]}：${p.value[2]} 段` },
       grid: { left: 8, right: 16, top: 8, bottom: 64, containLabel: true },
-      xAxis: { type: "category", data: data.topics, axisLabel: { interval: 0, rotate: 30 }, splitArea: { show: true } },
+      xAxis: { type: "category", data: data.topics, axisLabel: topicAxisLabel(), splitArea: { show: true } },
       yAxis: { type: "category", data: data.bodies.map(bodyName), inverse: true, axisLabel: { width, overflow: "truncate" } },
       visualMap: { min: 0, max, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120, inRange: { color: ["#fdf3e1", "#c0392b"] } },
       series: [{ name: "段落数", type: "heatmap", data: points, label: { show: true }, emphasis: { itemStyle: { borderColor: "#1f2328", borderWidth: 1 } } }],
