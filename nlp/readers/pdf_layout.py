@@ -9,6 +9,7 @@ while headings (一、总体情况, （一）…) and indented first lines start
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import statistics
 from collections import Counter
@@ -102,48 +103,55 @@ def _clusters(values: Sequence[float], tolerance: float) -> dict[float, int]:
 
 def _char_lines(chars: Sequence[PdfChar], tolerance: float) -> Iterator[list[PdfChar]]:
     """Characters of one orientation as lines: upright ones by their top, top to bottom, each line
-    left to right; rotated ones by their left edge, each line top to bottom."""
+    left to right; rotated ones by their left edge, each line top to bottom (sorts are stable: ties
+    keep print order, as in pdfplumber)."""
     upright = chars[0].upright
     keys = [c.top if upright else c.x0 for c in chars]
     cluster = _clusters(keys, tolerance)
-    ordered = sorted(zip(chars, keys, strict=True), key=lambda pair: cluster[pair[1]])
-    for _, members in itertools.groupby(ordered, key=lambda pair: cluster[pair[1]]):
-        line = [c for c, _ in members]
-        yield sorted(line, key=(lambda c: (c.x0, c.x0)) if upright else (lambda c: (c.top, c.bottom)))
+    lines: dict[int, list[PdfChar]] = {}
+    for char, key in zip(chars, keys, strict=True):
+        lines.setdefault(cluster[key], []).append(char)
+    within = _LEFT_TO_RIGHT if upright else _TOP_TO_BOTTOM
+    for index in sorted(lines):
+        yield sorted(lines[index], key=within)
 
 
-def _begins_word(prev: PdfChar, char: PdfChar, tolerance: float) -> bool:
-    if char.upright:
-        ahead, end, start, across, ref = char.x0, prev.x1, prev.x0, char.top, prev.top
-    else:
-        ahead, end, start, across, ref = char.top, prev.bottom, prev.top, char.x0, prev.x0
-    return ahead < start or ahead > end + tolerance or abs(across - ref) > tolerance
+_LEFT_TO_RIGHT = operator.attrgetter("x0")
+_TOP_TO_BOTTOM = operator.attrgetter("top", "bottom")
 
 
-def _word(chars: Sequence[PdfChar]) -> PdfWord:
-    return PdfWord(
-        text="".join(_LIGATURES.get(c.text, c.text) for c in chars),
-        x0=min(c.x0 for c in chars),
-        x1=max(c.x1 for c in chars),
-        top=min(c.top for c in chars),
-        bottom=max(c.bottom for c in chars),
-    )
-
-
-def _line_words(line: Sequence[PdfChar], tolerance: float) -> Iterator[PdfWord]:
-    current: list[PdfChar] = []
+def _line_words(line: Sequence[PdfChar], tolerance: float) -> list[PdfWord]:
+    """A line's characters as words: a blank ends one, and so does a character that does not follow
+    the previous one within `tolerance` (going back, jumping ahead, or off the line)."""
+    words: list[PdfWord] = []
+    prev: PdfChar | None = None
+    parts: list[str] = []
+    x0 = x1 = top = bottom = 0.0
     for char in line:
         if char.text.isspace():
-            if current:
-                yield _word(current)
-            current = []
-        elif current and _begins_word(current[-1], char, tolerance):
-            yield _word(current)
-            current = [char]
+            if prev is not None:
+                words.append(PdfWord("".join(parts), x0, x1, top, bottom))
+            prev = None
+            continue
+        if prev is not None:
+            if char.upright:
+                ahead, end, start, across, ref = char.x0, prev.x1, prev.x0, char.top, prev.top
+            else:
+                ahead, end, start, across, ref = char.top, prev.bottom, prev.top, char.x0, prev.x0
+            if ahead < start or ahead > end + tolerance or abs(across - ref) > tolerance:
+                words.append(PdfWord("".join(parts), x0, x1, top, bottom))
+                prev = None
+        text = _LIGATURES.get(char.text, char.text)
+        if prev is None:
+            parts, x0, x1, top, bottom = [text], char.x0, char.x1, char.top, char.bottom
         else:
-            current.append(char)
-    if current:
-        yield _word(current)
+            parts.append(text)
+            x0, x1 = min(x0, char.x0), max(x1, char.x1)
+            top, bottom = min(top, char.top), max(bottom, char.bottom)
+        prev = char
+    if prev is not None:
+        words.append(PdfWord("".join(parts), x0, x1, top, bottom))
+    return words
 
 
 def words_from_chars(chars: Sequence[PdfChar], *, tolerance: float = 3.0) -> list[PdfWord]:
@@ -162,15 +170,16 @@ def words_from_chars(chars: Sequence[PdfChar], *, tolerance: float = 3.0) -> lis
 def _group_rows(words: Sequence[PdfWord]) -> list[list[PdfWord]]:
     """Words whose vertical centres are within half a character of the row's first word."""
     rows: list[list[PdfWord]] = []
+    firsts: list[tuple[float, float]] = []  # each row's first word: its centre and size
     for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        centre = (word.top + word.bottom) / 2
-        for row in rows:
-            ref = row[0]
-            if abs((ref.top + ref.bottom) / 2 - centre) <= 0.5 * min(ref.size, word.size):
+        centre, size = (word.top + word.bottom) / 2, word.size
+        for row, (ref_centre, ref_size) in zip(rows, firsts, strict=True):
+            if abs(ref_centre - centre) <= 0.5 * min(ref_size, size):
                 row.append(word)
                 break
         else:
             rows.append([word])
+            firsts.append((centre, size))
     return rows
 
 
