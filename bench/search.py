@@ -8,8 +8,9 @@ Passages are 1–4 sentences drawn at random from samples/seeds/*.txt and ../sha
 grouped 20 to a report, with regions, years, sections, kinds and topics drawn at random. Each engine
 builds its index in a process of its own, through the backend's `index()` in batches of 50 reports
 (segmentation included), and the index is kept in the cache folder (default
-~/.cache/govreport-bench/<engine>-<passages>-seed<seed>/, outside the repository; a build.json there marks
-it complete and keeps the build's figures): a later run with the same size and seed only queries it.
+~/.cache/govreport-bench/<engine>-<passages>-seed<seed>-<segmenter>/, outside the repository; a
+build.json there marks it complete and keeps the build's figures): a later run with the same size, seed
+and segmenter only queries it.
 A second process answers the query mix — words of the corpus, 2–4 character substrings, quoted phrases,
 exclusions, a province or year filter on every fifth query, a year sort on every tenth — each asking for
 three facets, every hit highlighted; for tantivy it also runs the same tantivy query, aggregation and
@@ -175,11 +176,15 @@ def build(engine: str, directory: Path, *, passages: int, seed: int) -> dict[str
     rng = random.Random(seed)
     start, cpu = time.perf_counter(), _cpu_s()
     batch: list[ReportBundle] = []
-    for bundle in synthetic_bundles(passages, rng=rng):
+    progress = directory / "progress.txt"  # to watch a long build: passages so far, wall and CPU seconds
+    for n, bundle in enumerate(synthetic_bundles(passages, rng=rng), start=1):
         batch.append(bundle)
         if len(batch) == BATCH_REPORTS:
             backend.index(batch)
             batch = []
+            if n % (BATCH_REPORTS * 50) == 0:
+                done = f"{n * PASSAGES_PER_REPORT} {time.perf_counter() - start:.0f} {_cpu_s() - cpu:.0f}\n"
+                progress.write_text(done, encoding="utf-8")
     if batch:
         backend.index(batch)
     wall, cpu = time.perf_counter() - start, _cpu_s() - cpu
@@ -287,7 +292,8 @@ def _child(phase: str, engine: str, directory: Path, args: argparse.Namespace) -
 
 
 def engine_dir(cache: Path, engine: str, args: argparse.Namespace) -> Path:
-    return cache / f"{engine}-{args.passages}-seed{args.seed}"
+    """One folder per engine, size, seed and segmenter (jieba and rjieba cut URLs apart differently)."""
+    return cache / f"{engine}-{args.passages}-seed{args.seed}-{segmenter_name()}"
 
 
 def run_engine(engine: str, cache: Path, args: argparse.Namespace) -> dict[str, Any]:
