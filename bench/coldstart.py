@@ -1,6 +1,6 @@
 """Cold start: wall-clock medians of short commands, beside an anchor run in the same loop.
 
-    python bench/coldstart.py [--runs 7] [--file samples/seeds/zhongmou_2020.txt]
+    python bench/coldstart.py [--runs 7] [--file samples/seeds/zhongmou_2020.txt] [--pyc env|cache]
 
 Each round runs, one after the other, `python -c pass` (the anchor: what the interpreter alone costs on
 this machine at this moment), `python -c "import search_api.cli"`, `govreport --help` and a one-file
@@ -9,6 +9,11 @@ this machine at this moment), `python -c "import search_api.cli"`, `govreport --
 average before and after, each command's median/min/max in ms with the goal, and the heavy modules each
 command imported (from one `-X importtime` run). Other work on the machine skews every figure; the anchor
 shows by how much.
+
+`--pyc env` (default) runs the commands in this environment as it is; where PYTHONDONTWRITEBYTECODE is set
+(as in the team's sandbox) the project's own modules have no .pyc and are compiled from source by every
+process. `--pyc cache` lets them be cached (under a PYTHONPYCACHEPREFIX in the temp folder, nothing
+written into the repository), as an installed tool has them.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -48,10 +54,24 @@ def commands(file: Path) -> dict[str, tuple[list[str], float | None]]:
     }
 
 
+ENV = dict(os.environ)
+
+
 def _once(argv: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=ENV)
     return (time.perf_counter() - start) * 1000
+
+
+def use_bytecode_cache(mode: str) -> str:
+    """Set ENV for the --pyc mode; what it means, for the report."""
+    if mode == "cache":
+        ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+        ENV["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "govreport-coldstart-pyc")
+        return f"on (PYTHONPYCACHEPREFIX={ENV['PYTHONPYCACHEPREFIX']})"
+    if ENV.get("PYTHONDONTWRITEBYTECODE"):
+        return "off (PYTHONDONTWRITEBYTECODE is set: the project's modules are compiled by every process)"
+    return "as the environment has it (.pyc written beside the sources)"
 
 
 def heavy_imports(argv: list[str]) -> list[str]:
@@ -59,7 +79,12 @@ def heavy_imports(argv: list[str]) -> list[str]:
     if argv[0] != sys.executable:
         argv = [sys.executable, *argv]  # the console script through the same interpreter
     done = subprocess.run(
-        [argv[0], "-X", "importtime", *argv[1:]], capture_output=True, text=True, cwd=ROOT, check=False
+        [argv[0], "-X", "importtime", *argv[1:]],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=ENV,
+        check=False,
     )
     seen = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
     return [name for name in HEAVY if name in seen]
@@ -88,7 +113,9 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=7, help="counted rounds (after one warm-up round)")
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE, help="the small report to extract")
+    parser.add_argument("--pyc", choices=("env", "cache"), default="env", help="bytecode cache (see above)")
     args = parser.parse_args()
+    pyc = use_bytecode_cache(args.pyc)
     table = commands(args.file.resolve())
     load_before = _load()
     for argv, _ in table.values():  # warm-up: .pyc files, jieba's dictionary copy
@@ -99,6 +126,7 @@ def main() -> None:
             timings[label].append(_once(argv))
     load_after = _load()
     print(f"machine: {machine()}")
+    print(f"bytecode cache: {pyc}")
     print(f"load average (1, 5, 15 min) before: {load_before}  after: {load_after}")
     print(f"{'command':<40} {'median ms':>9} {'min':>6} {'max':>6} {'goal':>6}  heavy modules imported")
     for label, (argv, goal) in table.items():
