@@ -181,7 +181,9 @@ function hitSource(hit) {
   if (region) source.appendChild(el("span", { cls: "hit-region", text: region, title: "地区" }));
   source.appendChild(el("span", { cls: "hit-file", text: baseName(hit.source), title: "源文件" }));
   const link = el("a", { cls: "hit-report", text: "查看报告", title: "打开报告：三张表格、检查发现、正文" });
-  link.href = `/report/${encodeURIComponent(hit.report_id)}`;
+  // passage ids are "<report>-<ordinal>-<digest>" (indexer.documents.passage_id_of): open the report there
+  const ordinal = /-(\d+)-[0-9a-f]+$/.exec(String(hit.passage_id || ""));
+  link.href = `/report/${encodeURIComponent(hit.report_id)}` + (ordinal ? `#passage-${Number(ordinal[1])}` : "");
   source.appendChild(link);
   return source;
 }

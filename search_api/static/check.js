@@ -41,7 +41,7 @@
       ? `共 ${findings.length} 项：错误 ${sev.error || 0}，警告 ${sev.warning || 0}，提示 ${sev.info || 0}。`
       : "没有发现问题。";
     const ctx = ReportView.indexCells(findings, claims);
-    ReportView.renderFindings($("findings"), findings);
+    ReportView.renderFindings($("findings"), findings, passagesOf(report));
     ReportView.renderTables($("tables"), report.tables, ctx);
     ReportView.renderPassages($("passages"), passagesOf(report), claims);
     ReportView.renderProblems($("problems"), report.problems);

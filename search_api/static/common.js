@@ -126,6 +126,14 @@ const GR = (() => {
     return parts.join(" · ");
   }
 
+  // " = 12" after a cell's name: its printed text, （空白） when printed blank, nothing for a whole row or
+  // table, （未读出） when no value could be placed
+  function cellValueText(c) {
+    if (c.row === "*" || c.column === "*" || c.row === c.table) return "";
+    if (c.raw === null || c.raw === undefined) return "（未读出）";
+    return ` = ${c.raw === "" ? "（空白）" : c.raw}`;
+  }
+
   function cellId(table, row, column) {
     if (row === "*" || row === table) return `title-${table}`;
     if (column === "*") return table === "review_litigation" ? `cell-${table}-${row}-upheld` : `row-${table}-${row}`;
@@ -317,7 +325,7 @@ const GR = (() => {
 
   return {
     $, el, link, fetchJSON, showError, regionText, baseName, reportHref, levelLabel, severityBadge,
-    rowLabel, columnLabel, cellName, cellId, humanize, hasCJK, loadRuleTitles, ruleTitle, downloadBar, L,
+    rowLabel, columnLabel, cellName, cellId, cellValueText, humanize, hasCJK, loadRuleTitles, ruleTitle, downloadBar, L,
     toggledHref, facetPanels, activeChips, setupFilterToggle, loadExportKinds,
   };
 })();

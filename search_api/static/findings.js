@@ -61,7 +61,7 @@
       const list = el("ul", { cls: "cell-links" });
       for (const c of cells) {
         const li = el("li");
-        li.appendChild(link(GR.reportHref(found.report_id, cellId(c.table, c.row, c.column)), `${cellName(c.table, c.row, c.column)} = ${c.raw === "" || c.raw === null ? "（空）" : c.raw}`));
+        li.appendChild(link(GR.reportHref(found.report_id, cellId(c.table, c.row, c.column)), cellName(c.table, c.row, c.column) + GR.cellValueText(c)));
         list.appendChild(li);
       }
       item.appendChild(list);

@@ -74,7 +74,7 @@
         : "没有发现问题。";
     }
     const ctx = ReportView.indexCells(findings, claims);
-    ReportView.renderFindings($("findings"), findings);
+    ReportView.renderFindings($("findings"), findings, body.passages || []);
     ReportView.renderTables($("tables"), body.tables, ctx);
     ReportView.renderPassages($("passages"), body.passages || [], claims);
     if ((body.problems || []).length) {

@@ -66,12 +66,12 @@ const ReportView = (() => {
     if (findings.length) {
       findings.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
       td.classList.add("flagged", `flagged-${findings[0].severity}`);
-      const a = link(`#finding-${findings[0].index}`, shown || "（空）", { cls: "cell-link" });
+      const a = link(`#finding-${findings[0].index}`, shown || (cell ? "（空白）" : "？"), { cls: "cell-link" });
       a.title = findings.map((f) => `${L.severities[f.severity]}：${ruleTitle(f.rule)}`).join("\n") + "\n点击查看检查发现";
       td.appendChild(a);
     } else if (claims.length) {
       td.classList.add("claimed");
-      const a = link(`#claim-${claims[0]}`, shown || "（空）", { cls: "cell-link" });
+      const a = link(`#claim-${claims[0]}`, shown || (cell ? "（空白）" : "？"), { cls: "cell-link" });
       a.title = "正文中有文字引用这一格，点击查看";
       td.appendChild(a);
     } else {
@@ -81,6 +81,27 @@ const ReportView = (() => {
       td.appendChild(el("span", { cls: "derived", text: `（合计 ${derived.raw}）`, title: "报告此格空白；按六列申请人数字相加得出" }));
     }
     return td;
+  }
+
+  const DECODING = {
+    arithmetic: "原文这一行的数字粘连在一起，按表格的勾稽关系拆分",
+    ambiguous: "原文这一行的数字粘连在一起，有多种拆法；只保留各种拆法一致的单元格",
+    unreadable: "原文这一行的数字粘连在一起，无法拆分",
+  };
+
+  // A row label cell, with a note when the row was printed glued (1000001) and had to be split.
+  function rowHeader(text, attrs, row) {
+    const th = el("th", { text, attrs });
+    const decoding = row && row.decoding;
+    if (decoding && DECODING[decoding.method]) {
+      const note = el("span", {
+        cls: `glued glued-${decoding.method}`,
+        text: decoding.method === "arithmetic" ? "拆分" : "存疑",
+        title: `${DECODING[decoding.method]}。原文：${decoding.printed}` + (decoding.reading_count ? `（${decoding.reading_count} 种拆法）` : ""),
+      });
+      th.appendChild(note);
+    }
+    return th;
   }
 
   function rowsByKey(table) {
@@ -141,7 +162,7 @@ const ReportView = (() => {
       tbody.appendChild(cols);
       for (const rowKey of blockRows) {
         const tr = el("tr");
-        tr.appendChild(el("th", { text: L.activeRows[rowKey], attrs: { scope: "row", id: `row-active_disclosure-${rowKey}` } }));
+        tr.appendChild(rowHeader(L.activeRows[rowKey], { scope: "row", id: `row-active_disclosure-${rowKey}` }, rows.get(rowKey)));
         for (const c of columns) tr.appendChild(valueCell(ctx, "active_disclosure", rowKey, c, rows.get(rowKey)));
         tbody.appendChild(tr);
       }
@@ -182,20 +203,20 @@ const ReportView = (() => {
     for (const [key, label, group] of visible) {
       const tr = el("tr");
       if (group === null) {
-        tr.appendChild(el("th", { text: label, attrs: { colspan: "3", scope: "row", id: `row-applications-${key}` } }));
+        tr.appendChild(rowHeader(label, { colspan: "3", scope: "row", id: `row-applications-${key}` }, rows.get(key)));
       } else {
         if (!outcomeOpened) {
           tr.appendChild(el("th", { cls: "vertical", text: "三、本年度办理结果", attrs: { rowspan: String(outcomeCount), scope: "rowgroup" } }));
           outcomeOpened = true;
         }
         if (group === "outcome") {
-          tr.appendChild(el("th", { text: label, attrs: { colspan: "2", scope: "row", id: `row-applications-${key}` } }));
+          tr.appendChild(rowHeader(label, { colspan: "2", scope: "row", id: `row-applications-${key}` }, rows.get(key)));
         } else {
           if (!groupOpened.has(group)) {
             tr.appendChild(el("th", { text: group, attrs: { rowspan: String(groupSizes[group]), scope: "rowgroup" } }));
             groupOpened.add(group);
           }
-          tr.appendChild(el("th", { text: label, attrs: { scope: "row", id: `row-applications-${key}` } }));
+          tr.appendChild(rowHeader(label, { scope: "row", id: `row-applications-${key}` }, rows.get(key)));
         }
       }
       for (const c of L.applicationColumnOrder) tr.appendChild(valueCell(ctx, "applications", key, c, rows.get(key)));
@@ -244,7 +265,7 @@ const ReportView = (() => {
     const list = el("ul", { cls: "cell-links" });
     for (const c of cells || []) {
       const item = el("li");
-      const a = link(`#${cellId(c.table, c.row, c.column)}`, `${cellName(c.table, c.row, c.column)} = ${c.raw === "" || c.raw === null ? "（空）" : c.raw}`);
+      const a = link(`#${cellId(c.table, c.row, c.column)}`, cellName(c.table, c.row, c.column) + GR.cellValueText(c));
       a.classList.add("to-cell");
       item.appendChild(a);
       const loc = where(c.line, c.page);
@@ -258,7 +279,12 @@ const ReportView = (() => {
     return box;
   }
 
-  function renderFindings(list, findings) {
+  function passageAt(passages, span) {
+    if (!span) return null;
+    return (passages || []).find((p) => p.span && span.start >= p.span.start && span.start < p.span.end) || null;
+  }
+
+  function renderFindings(list, findings, passages) {
     list.replaceChildren();
     const order = findings.map((f, i) => i).sort((a, b) => SEVERITY_RANK[findings[a].severity] - SEVERITY_RANK[findings[b].severity] || a - b);
     for (const index of order) {
@@ -273,7 +299,13 @@ const ReportView = (() => {
       if (f.text) item.appendChild(el("blockquote", { cls: "finding-text", text: f.text }));
       if (f.correction && hasCJK(f.correction)) item.appendChild(el("p", { cls: "correction", text: `建议更正：${humanize(f.correction)}` }));
       const loc = f.span ? where(f.span.line, f.span.page) : "";
-      if (loc) item.appendChild(el("p", { cls: "muted", text: loc }));
+      const passage = passageAt(passages, f.span);
+      if (loc || passage) {
+        const p = el("p", { cls: "muted" });
+        if (loc) p.appendChild(document.createTextNode(loc + " "));
+        if (passage) p.appendChild(link(`#passage-${passage.ordinal}`, "在正文中查看", { cls: "to-passage" }));
+        item.appendChild(p);
+      }
       if ((f.cells || []).length) item.appendChild(cellLinks(f.cells, { prefix: "涉及的单元格：" }));
       list.appendChild(item);
     }
