@@ -13,6 +13,10 @@ from nlp.settings import get_settings
 
 __all__ = ["config_path", "load_yaml"]
 
+# libyaml's parser where PyYAML was built with it: the same data, ten times faster than the pure-Python one
+# (which spent a fifth of a second of a one-file `govreport extract` on configs/).
+_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def config_path(name: str, *, config_dir: Path | None = None) -> Path:
     return (config_dir or get_settings().config_dir) / name
@@ -21,7 +25,7 @@ def config_path(name: str, *, config_dir: Path | None = None) -> Path:
 @lru_cache(maxsize=32)
 def _load_yaml_cached(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise GovReportError(
             ErrorCode.CONFIG_INVALID, f"cannot read {path.name}: {exc}", source=str(path)

@@ -179,3 +179,16 @@ def test_coldstart_jieba_without_a_writable_cache_loads_the_whole_dictionary(tmp
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, check=True)
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     assert (answer["before"], answer["after"]) == ("dict", "dict")
+
+
+def test_coldstart_configs_read_by_libyaml_as_by_pure_python() -> None:
+    """nlp.config parses with libyaml's loader where PyYAML has it: every shipped config gives the data the
+    pure-Python safe loader gives."""
+    import yaml
+
+    from nlp import config
+    from nlp.settings import packaged_config_dir
+
+    for path in sorted(packaged_config_dir().glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=config._SAFE_LOADER) == yaml.safe_load(text), path.name
