@@ -204,6 +204,7 @@ class _Chunk:
         return flags_among(member.report, copies, config=self.hood.config)
 
     def settle(self, member: Member) -> Settled:
+        """An arrival against its neighbourhood: its lint alone (the worker's) with its previous year's."""
         neighbours = self.neighbours(member)
         flags = self.flags(member, neighbours)
         alone = self.hood.alone(member)
@@ -213,12 +214,22 @@ class _Chunk:
         result = with_previous(member.report, alone, previous)
         return Settled(member=member, findings=result.findings, claims=result.claims, flags=flags)
 
-    def changed(self, settled: Settled) -> bool:
-        """Whether a stored report's findings or flags differ from what the index holds for it."""
-        member = settled.member
-        if settled.findings != member.findings:
-            return True
-        return settled.flags != self.flags(member, self.neighbours(member, before=True))
+    def resettled(self, member: Member) -> Settled | None:
+        """A stored report against its neighbourhood as the arrivals change it, or None when its findings
+        and flags stay as stored. Its findings depend on its neighbours only through its previous year,
+        so they are worked out again only when that changes."""
+        now, before = self.neighbours(member), self.neighbours(member, before=True)
+        findings, claims = member.findings, member.claims
+        previous = find_previous(member.report, [m.report for m in now])
+        earlier = find_previous(member.report, [m.report for m in before])
+        alone = self.hood.alone(member) if _sha(previous) != _sha(earlier) else None
+        if alone is not None:
+            result = with_previous(member.report, alone, previous)
+            findings, claims = result.findings, result.claims
+        flags = self.flags(member, now)
+        if findings == member.findings and flags == self.flags(member, before):
+            return None
+        return Settled(member=member, findings=findings, claims=claims, flags=flags)
 
     def affected(self) -> list[Member]:
         """Stored reports whose neighbourhood holds an arrival (or an old version it replaces)."""
@@ -228,6 +239,10 @@ class _Chunk:
                 if member.report_id not in self.hidden and self.hood.related(arrival.report, member.report):
                     found[member.report_id] = member
         return [found[i] for i in sorted(found)]
+
+
+def _sha(report: Report | None) -> str | None:
+    return None if report is None else report.sha256
 
 
 def restamped(settled: Settled, bundle: ReportBundle | None) -> ReportBundle:
@@ -271,8 +286,8 @@ def settle_chunk(
         ready.append(bundle if same else restamped(settled, bundle))
     updates = []
     for member in chunk.affected():
-        settled = chunk.settle(member)
-        if chunk.changed(settled):
-            updates.append(restamped(settled, None))
+        changed = chunk.resettled(member)
+        if changed is not None:
+            updates.append(restamped(changed, None))
     hood.forget([b.report.report_id for b in [*ready, *updates]] + sorted(hidden))
     return ready, updates
