@@ -262,23 +262,27 @@ class CompareParams(ReportFilters):
 class CompareReportRef(BaseModel):
     report_id: str
     year: int | None = None
-    source: str  # the file, relative to the server's folder or its name
+    source: str = Field(description="The file, relative to the server's folder or its name.")
 
 
 class CompareBody(BaseModel):
     """A row of the matrix: one body across its years (a government by its region and level, anything
     else by its name, as nlp.compare tells the same body apart from a renamed one)."""
 
-    index: int  # position in `bodies`, what cells and near-copy sides refer to
-    key: str  # nlp.compare.body_key: stable across years and renamings
-    name: str | None = None  # the issuing body as its latest report prints it
+    index: int = Field(description="Position in `bodies`, what cells and near-copy sides refer to.")
+    key: str = Field(
+        description="The body's identity (nlp.compare.body_key): stable across years and renamings."
+    )
+    name: str | None = Field(default=None, description="The issuing body as its latest report prints it.")
     province: str | None = None
     city: str | None = None
     county: str | None = None
     level: str = "unknown"
-    years: list[int] = Field(default_factory=list)  # ascending
-    reports: list[CompareReportRef] = Field(default_factory=list)  # newest first
-    passages: int = 0  # section-五 passages of the compared kind, with or without a topic
+    years: list[int] = Field(default_factory=list, description="The years of its reports, ascending.")
+    reports: list[CompareReportRef] = Field(default_factory=list, description="Its reports, newest first.")
+    passages: int = Field(
+        default=0, description="Section-五 passages of the compared kind, with or without a topic."
+    )
 
 
 class ComparePassage(BaseModel):
@@ -304,23 +308,26 @@ class CompareCell(BaseModel):
     """Matrix cell: the passages of one body that carry one topic (a passage of several topics counts in
     each). Only cells holding at least one passage are listed."""
 
-    body: int  # index into `bodies`
-    topic: str  # one of `topics`
+    body: int = Field(description="Index into `bodies`.")
+    topic: str = Field(description="One of `topics`.")
     count: int
-    by_year: list[YearCount]  # newest first
-    passages: list[ComparePassage]  # the first passages_per_cell, newest year first
+    by_year: list[YearCount] = Field(description="Its passages per year, newest first.")
+    passages: list[ComparePassage] = Field(description="The first passages_per_cell, newest year first.")
 
 
 class TextSpan(BaseModel):
-    start: int  # offsets (characters) into the side's `text`
-    end: int
+    start: int = Field(description="First character of the span in the side's `text` (offset from 0).")
+    end: int = Field(description="One past its last character.")
 
 
 class NearCopySide(ComparePassage):
-    body: int  # index into `bodies`
+    body: int = Field(description="Index into `bodies`.")
     issuing_body: str | None = None
     source: str
-    shared_spans: list[TextSpan] = Field(default_factory=list)  # where `shared` runs lie in `text`
+    shared_spans: list[TextSpan] = Field(
+        default_factory=list,
+        description="Where the runs of `shared` lie in this side's `text`, to highlight them.",
+    )
 
 
 class NearCopy(BaseModel):
@@ -329,12 +336,14 @@ class NearCopy(BaseModel):
     the same year) or `common_phrase` (template language many bodies share; not counted as copying)."""
 
     kind: CopyKind
-    score: float  # 0–100, rapidfuzz over jieba tokens of the normalised passages
-    weight: float  # 1 for copies, configs/compare.yaml common_weight for template language
-    spread: int  # distinct bodies with a near-duplicate of either passage
+    score: float = Field(description="0–100, rapidfuzz over jieba tokens of the normalised passages.")
+    weight: float = Field(
+        description="1 for copies, configs/compare.yaml common_weight for template language."
+    )
+    spread: int = Field(description="Distinct bodies with a near-duplicate of either passage.")
     a: NearCopySide
     b: NearCopySide
-    shared: str  # the runs both passages print, joined by …
+    shared: str = Field(description="The runs both passages print, joined by ….")
 
 
 class CompareResponse(BaseModel):
@@ -345,11 +354,15 @@ class CompareResponse(BaseModel):
 
     kind: CompareKind
     min_score: float
-    reports_total: int  # reports matching the filters
-    reports_compared: int  # at most max_reports of them, in region order
-    reports_without_detail: int  # indexed before details were kept: not comparable until ingested again
+    reports_total: int = Field(description="Reports matching the filters.")
+    reports_compared: int = Field(description="At most max_reports of them, in region order.")
+    reports_without_detail: int = Field(
+        description="Indexed before details were kept: not comparable until ingested again."
+    )
     bodies: list[CompareBody]
     topics: list[str]
     cells: list[CompareCell]
     near_copies_total: int
-    near_copies: list[NearCopy]  # strongest first (score × weight), at most max_near_copies
+    near_copies: list[NearCopy] = Field(
+        description="Strongest first (score × weight), at most max_near_copies."
+    )
