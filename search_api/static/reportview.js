@@ -425,7 +425,6 @@ const ReportView = (() => {
       item.appendChild(el("span", { text: PROBLEM_TEXT[problem.code] || "读取时遇到问题" }));
       const loc = where(problem.line, problem.page);
       if (loc) item.appendChild(el("span", { cls: "muted", text: `（${loc}）` }));
-      item.title = problem.message;
       list.appendChild(item);
     }
   }
