@@ -16,7 +16,6 @@ from __future__ import annotations
 import ctypes
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -93,17 +92,6 @@ def _box_on_page(
 # --- characters -------------------------------------------------------------------------------------
 
 
-class _Run(NamedTuple):
-    """What one text object tells about each of its characters (pdfium answers per object)."""
-
-    matrix: Matrix
-    size: float  # font size in text space
-    descent: float  # the font's descent (negative) in text space
-    vertical: bool  # a vertical-writing font: each character's origin is its box's corner
-    rotated: bool
-    upright: bool  # as pdfminer judges it: on the page, neither turned nor mirrored
-
-
 def _vertical_writing(m: Matrix, ox: float, oy: float, size: float) -> bool:
     """Whether the character is set in a vertical-writing font (Identity-V): pdfium then puts its origin
     half an em left of and below the text object's position; horizontal text only advances rightward."""
@@ -112,51 +100,49 @@ def _vertical_writing(m: Matrix, ox: float, oy: float, size: float) -> bool:
 
 
 def _upright(matrix: Matrix, ctm: Matrix) -> bool:
+    """As pdfminer judges a character: on the page, neither turned nor mirrored."""
     a, b, c, d, _, _ = _multiply(matrix, ctm)
     return a * d > 0 and b * c <= 0
 
 
-class _TextPage:
-    """Character queries on one pdfium text page; per-object facts are asked once per text object."""
+# How a text object's characters are boxed (see _Objects.run)
+_HORIZONTAL, _VERTICAL, _ROTATED = 0, 1, 2
+Run = tuple[int, float, float, bool, Matrix, float]  # mode, y0, y1 (user space), upright, matrix, size
 
-    def __init__(self, handle: object, ctm: Matrix) -> None:
-        self.handle = handle
+
+class _Objects:
+    """What each text object tells about its characters, asked once per object and, through the
+    font, once per font: producers such as WPS put every character in a text object of its own, so
+    per-object questions are per-character questions there."""
+
+    def __init__(self, textpage: object, ctm: Matrix) -> None:
+        self.textpage = textpage
         self.ctm = ctm
         self.x, self.y = ctypes.c_double(), ctypes.c_double()
-        self.rect = raw.FS_RECTF()
         self.matrix = raw.FS_MATRIX()
         self.descent = ctypes.c_float()
         self.descents: dict[tuple[int, float], float] = {}
         self.vertical: dict[int, bool] = {}
         self.uprights: dict[tuple[float, ...], bool] = {}
 
-    def texts(self, count: int) -> list[str] | None:
-        """Every character's text in one call; None when pdfium's UTF-16 does not map one to one."""
-        buffer = (ctypes.c_ushort * (count + 1))()
-        written = raw.FPDFText_GetText(self.handle, 0, count, buffer)
-        text = bytes(buffer)[: 2 * max(0, written - 1)].decode("utf-16-le", errors="surrogatepass")
-        return list(text) if len(text) == count else None
-
-    def run(self, index: int, text_object: object) -> _Run:
-        tp = self.handle
-        raw.FPDFText_GetMatrix(tp, index, self.matrix)
+    def run(self, index: int, text_object: object) -> Run:
+        raw.FPDFText_GetMatrix(self.textpage, index, self.matrix)
         m = self.matrix
         matrix: Matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
-        size = float(raw.FPDFText_GetFontSize(tp, index))
+        size = float(raw.FPDFText_GetFontSize(self.textpage, index))
         font = raw.FPDFTextObj_GetFont(text_object)
         font_key = ctypes.addressof(font.contents) if font else 0
-        rotated = not (m.b == 0 and m.c == 0)
-        return _Run(
-            matrix,
-            size,
-            self._descent(font, font_key, size),
-            not rotated and self._vertical(font_key, index, matrix, size),
-            rotated,
-            self._upright(matrix),
-        )
-
-    # A font's descent, its writing mode and a matrix's orientation are asked once: producers such as
-    # WPS put every character in a text object of its own, so per-object questions are per-character.
+        upright = self.uprights.get(matrix[:4])
+        if upright is None:
+            upright = self.uprights[matrix[:4]] = _upright(matrix, self.ctm)
+        if not (m.b == 0 and m.c == 0):
+            return _ROTATED, 0.0, 0.0, upright, matrix, size
+        if self._vertical(font_key, index, matrix, size):
+            return _VERTICAL, 0.0, 0.0, upright, matrix, size
+        # pdfminer's box: from the baseline plus the font's descent to one font size above that
+        y0 = m.f + self._descent(font, font_key, size) * m.d
+        y1 = y0 + size * m.d
+        return _HORIZONTAL, min(y0, y1), max(y0, y1), upright, matrix, size
 
     def _descent(self, font: object, font_key: int, size: float) -> float:
         key = (font_key, size)
@@ -167,52 +153,52 @@ class _TextPage:
 
     def _vertical(self, font_key: int, index: int, matrix: Matrix, size: float) -> bool:
         if font_key not in self.vertical:
-            raw.FPDFText_GetCharOrigin(self.handle, index, self.x, self.y)
+            raw.FPDFText_GetCharOrigin(self.textpage, index, self.x, self.y)
             self.vertical[font_key] = _vertical_writing(matrix, self.x.value, self.y.value, size)
         return self.vertical[font_key]
 
-    def _upright(self, matrix: Matrix) -> bool:
-        key = matrix[:4]
-        if key not in self.uprights:
-            self.uprights[key] = _upright(matrix, self.ctm)
-        return self.uprights[key]
-
-    def box(self, index: int, run: _Run) -> tuple[float, float, float, float]:
-        """(x0, y0, x1, y1) in user space as pdfminer bounds the character."""
-        tp = self.handle
-        a, _, _, d, _, f = run.matrix
-        if run.rotated:
-            # turned text: the glyph's own box (pdfminer's differs slightly; rare in reports)
-            left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-            raw.FPDFText_GetCharBox(tp, index, left, right, bottom, top)
-            return left.value, bottom.value, right.value, top.value
-        if run.vertical:
+    def odd_box(self, index: int, run: Run) -> tuple[float, float, float, float]:
+        """(x0, y0, x1, y1) in user space of a character set vertically or turned."""
+        mode, _, _, _, (a, _, _, d, _, _), size = run
+        if mode == _VERTICAL:
             # pdfium's origin is already the lower-left corner pdfminer gives the glyph
-            raw.FPDFText_GetCharOrigin(tp, index, self.x, self.y)
+            raw.FPDFText_GetCharOrigin(self.textpage, index, self.x, self.y)
             ox, oy = self.x.value, self.y.value
-            return ox, oy, ox + run.size * abs(a), oy + run.size * abs(d)
-        # horizontal: x over the advance width from the origin (pdfium's loose box), y from the
-        # baseline (the object's, shared by its characters) plus the descent to one font size above it
-        raw.FPDFText_GetLooseCharBox(tp, index, self.rect)
-        y0 = f + run.descent * d
-        y1 = y0 + run.size * d
-        return self.rect.left, min(y0, y1), self.rect.right, max(y0, y1)
+            return ox, oy, ox + size * abs(a), oy + size * abs(d)
+        # turned text: the glyph's own box (pdfminer's differs slightly; rare in reports)
+        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+        raw.FPDFText_GetCharBox(self.textpage, index, left, right, bottom, top)
+        return left.value, bottom.value, right.value, top.value
+
+
+def _texts(textpage: object, count: int) -> list[str] | None:
+    """Every character's text in one call; None when pdfium's UTF-16 does not map one to one."""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = raw.FPDFText_GetText(textpage, 0, count, buffer)
+    text = bytes(buffer)[: 2 * max(0, written - 1)].decode("utf-16-le", errors="surrogatepass")
+    return list(text) if len(text) == count else None
 
 
 def _chars(textpage: object, ctm: Matrix, height: float) -> tuple[list[PdfChar], int]:
-    page = _TextPage(textpage, ctm)
+    """The page's printed characters with pdfminer's boxes, and how many have no Unicode mapping."""
+    objects = _Objects(textpage, ctm)
     count = raw.FPDFText_CountChars(textpage)
-    texts = page.texts(count) if count > 0 else []
+    texts = _texts(textpage, count) if count > 0 else []
     chars: list[PdfChar] = []
     unmapped = 0
-    runs: dict[int, _Run] = {}
+    runs: dict[int, Run] = {}
     flat = ctm == _IDENTITY
-    # the loop runs once per printed character: pdfium's functions are looked up once
+    rect = raw.FS_RECTF()
+    # once per printed character, so pdfium's functions are looked up once
     is_generated, text_object_of = raw.FPDFText_IsGenerated, raw.FPDFText_GetTextObject
-    map_error, addressof = raw.FPDFText_HasUnicodeMapError, ctypes.addressof
+    map_error, loose_box, addressof = (
+        raw.FPDFText_HasUnicodeMapError,
+        raw.FPDFText_GetLooseCharBox,
+        ctypes.addressof,
+    )
     for index in range(count):
-        code = ord(texts[index]) if texts is not None else raw.FPDFText_GetUnicode(textpage, index)
-        if code in _MAYBE_GENERATED and is_generated(textpage, index) != 0:
+        text = texts[index] if texts is not None else _unicode(textpage, index)
+        if text in _MAYBE_GENERATED and is_generated(textpage, index) != 0:
             continue  # spaces and line breaks pdfium inserted: not printed
         text_object = text_object_of(textpage, index)
         if not text_object:
@@ -220,32 +206,35 @@ def _chars(textpage: object, ctm: Matrix, height: float) -> tuple[list[PdfChar],
         key = addressof(text_object.contents)
         run = runs.get(key)
         if run is None:
-            run = runs[key] = page.run(index, text_object)
+            run = runs[key] = objects.run(index, text_object)
         if map_error(textpage, index) == 1:
-            text = f"(cid:{code})"  # no Unicode mapping: read as pdfminer printed it
+            text = f"(cid:{ord(text)})"  # no Unicode mapping: read as pdfminer printed it
             unmapped += 1
+        elif text == "\x02" and raw.FPDFText_IsHyphen(textpage, index) == 1:
+            text = "-"  # pdfium marks a hyphen ending a line with U+0002; it was printed as "-"
+        if run[0] == _HORIZONTAL:
+            # x over the advance width from the origin: pdfium's loose box
+            loose_box(textpage, index, rect)
+            x0, y0, x1, y1 = rect.left, run[1], rect.right, run[2]
         else:
-            text = _text_of(textpage, index, code)
-        x0, y0, x1, y1 = page.box(index, run)
+            x0, y0, x1, y1 = objects.odd_box(index, run)
         if flat:
-            chars.append(PdfChar(text, x0, x1, height - y1, height - y0, run.upright))
+            chars.append(PdfChar(text, x0, x1, height - y1, height - y0, run[3]))
         else:
             left, top, right, bottom = _box_on_page(ctm, height, x0, y0, x1, y1)
-            chars.append(PdfChar(text, left, right, top, bottom, run.upright))
+            chars.append(PdfChar(text, left, right, top, bottom, run[3]))
     return _join_surrogates(chars), unmapped
 
 
-def _text_of(textpage: object, index: int, code: int) -> str:
-    if code == 2 and raw.FPDFText_IsHyphen(textpage, index) == 1:
-        return "-"  # pdfium marks a hyphen ending a line with U+0002; it was printed as "-"
+def _unicode(textpage: object, index: int) -> str:
     try:
-        return chr(code)
+        return chr(raw.FPDFText_GetUnicode(textpage, index))
     except (ValueError, OverflowError):
         return "\ufffd"
 
 
 # pdfium generates only spaces and line breaks (between text objects, or for wide gaps)
-_MAYBE_GENERATED = frozenset(map(ord, " \r\n"))
+_MAYBE_GENERATED = frozenset(" \r\n")
 
 
 def _join_surrogates(chars: list[PdfChar]) -> list[PdfChar]:
@@ -266,21 +255,30 @@ def _join_surrogates(chars: list[PdfChar]) -> list[PdfChar]:
 # --- paths and images -------------------------------------------------------------------------------
 
 
-def _objects(handle: object, matrix: Matrix, *, in_form: bool) -> Iterator[tuple[object, int, Matrix]]:
-    """Every page object, form XObjects opened, with the matrix from its space to user space."""
+def _collect(handle: object, matrix: Matrix, paths: list[tuple[object, Matrix]], *, in_form: bool) -> int:
+    """Every path object (with the matrix from its space to user space) into `paths`, form XObjects
+    opened; returns the number of images. Pages hold hundreds of objects (WPS prints each character
+    as one), so the loop keeps to local names."""
     count = raw.FPDFFormObj_CountObjects(handle) if in_form else raw.FPDFPage_CountObjects(handle)
-    m = raw.FS_MATRIX()
+    get_object = raw.FPDFFormObj_GetObject if in_form else raw.FPDFPage_GetObject
+    get_type = raw.FPDFPageObj_GetType
+    path_kind, image_kind, form_kind = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
+    images = 0
     for i in range(count):
-        obj = raw.FPDFFormObj_GetObject(handle, i) if in_form else raw.FPDFPage_GetObject(handle, i)
+        obj = get_object(handle, i)
         if not obj:
             continue
-        kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_FORM:
+        kind = get_type(obj)
+        if kind == path_kind:
+            paths.append((obj, matrix))
+        elif kind == image_kind:
+            images += 1
+        elif kind == form_kind:
+            m = raw.FS_MATRIX()
             raw.FPDFPageObj_GetMatrix(obj, m)
             inner = _multiply((m.a, m.b, m.c, m.d, m.e, m.f), matrix)
-            yield from _objects(obj, inner, in_form=True)
-        else:
-            yield obj, kind, matrix
+            images += _collect(obj, inner, paths, in_form=True)
+    return images
 
 
 def _subpaths(obj: object, matrix: Matrix) -> Iterator[list[tuple[str, tuple[float, float]]]]:
@@ -373,13 +371,9 @@ def _read_page(document: pdfium.PdfDocument, index: int) -> PageContent:
             chars, unmapped = _chars(textpage.raw, ctm, height)
         finally:
             textpage.close()
-        graphics: list[PdfGraphic] = []
-        images = 0
-        for obj, kind, matrix in _objects(page.raw, _IDENTITY, in_form=False):
-            if kind == raw.FPDF_PAGEOBJ_PATH:
-                graphics.extend(_graphics(obj, matrix, ctm, height))
-            elif kind == raw.FPDF_PAGEOBJ_IMAGE:
-                images += 1
+        paths: list[tuple[object, Matrix]] = []
+        images = _collect(page.raw, _IDENTITY, paths, in_form=False)
+        graphics = [g for obj, matrix in paths for g in _graphics(obj, matrix, ctm, height)]
         return PageContent(index + 1, width, height, chars, graphics, images, unmapped)
     finally:
         page.close()
