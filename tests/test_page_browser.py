@@ -142,7 +142,7 @@ def test_page_browser_next_page_appends(driver: object, base_url: str) -> None:
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [('/?q="', "query_invalid"), ("/?q=无此词语组合甲乙丙", "没有找到匹配的段落")],
+    [('/?q="', "检索条件有误"), ("/?q=无此词语组合甲乙丙", "没有找到匹配的段落")],
 )
 def test_page_browser_shows_errors_and_empty_state(
     driver: object, base_url: str, query: str, expected: str

@@ -292,13 +292,8 @@ function renderActiveFilters() {
 // --- messages ----------------------------------------------------------------------------------
 
 function showError(error) {
-  const box = $("error");
-  box.replaceChildren();
-  box.appendChild(el("strong", { text: "检索出错" }));
-  box.appendChild(el("code", { text: error.code || "error" }));
-  box.appendChild(el("span", { text: error.message || "" }));
-  if (error.parameter) box.appendChild(el("span", { cls: "param", text: `参数：${error.parameter}` }));
-  box.hidden = false;
+  // a Chinese sentence; the server's code and message folded under 技术信息
+  GR.showError($("error"), error, "检索出错");
 }
 
 function clearMessages() {

@@ -45,7 +45,7 @@ const GR = (() => {
     index_not_found: "服务器尚未建立索引：请先运行 govreport ingest 入库报告。",
     backend_unavailable: "检索服务暂时不可用，请稍后再试。",
     network_error: "无法连接服务器。",
-    query_invalid: "请求参数有误。",
+    query_invalid: "检索条件有误（例如英文双引号没有成对，或筛选值不合法）。",
     query_too_long: "检索词太长。",
     page_token_invalid: "翻页标记已失效，请重新检索。",
     read_too_large: "文件太大，超过服务器允许的大小。",
@@ -66,7 +66,10 @@ const GR = (() => {
     const code = (error && error.code) || "error";
     box.appendChild(el("strong", { text: prefix || "出错了" }));
     box.appendChild(el("span", { text: ERROR_MESSAGES[code] || "服务器未能完成请求。" }));
-    const detail = el("small", { cls: "error-detail", text: `（${code}${error && error.message ? "：" + error.message : ""}）` });
+    // the server's own words (often English) stay folded away, for whoever reports the problem
+    const detail = el("details", { cls: "error-detail" });
+    detail.appendChild(el("summary", { text: "技术信息" }));
+    detail.appendChild(el("code", { text: `${code}${error && error.message ? "：" + error.message : ""}` }));
     box.appendChild(detail);
     box.hidden = false;
   }
