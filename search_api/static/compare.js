@@ -44,6 +44,7 @@
     fill($("f-province"), (f.province || []).map((b) => String(b.value)), params.get("province"));
     fill($("f-city"), (f.city || []).map((b) => String(b.value)), params.get("city"));
     fill($("f-year"), (f.year || []).map((b) => String(b.value)).sort().reverse(), params.get("year"), (v) => `${v}年`);
+    fill($("f-body"), (f.body || []).map((b) => String(b.value)).sort(), params.get("body"));
   }
 
   function passageHref(p) {
