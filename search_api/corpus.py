@@ -20,9 +20,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from indexer.backends.base import PreparedBundle, ReportLookup, Scope, SearchBackend
-from indexer.documents import ReportBundle, ReportDoc, build_bundle
+from indexer.backends.base import PreparedBundle, ReportLookup, Scope
+from indexer.documents import ReportBundle, ReportDetail, ReportDoc, build_bundle
 from nlp.compare import CompareConfig, body_key, flags_among, load_compare_config, neighbourhood_key
 from nlp.compare.index import PassageRecord, relation
 from nlp.lint import CROSS_RULES, CheckResult, check_report, with_previous
@@ -30,9 +31,19 @@ from nlp.lint.cross_rules import find_previous, same_body
 from nlp.schema import Claim, Finding, Report
 from nlp.tables.years import may_narrow
 
-__all__ = ["Member", "Neighbourhoods", "Settled"]
+__all__ = ["IndexReader", "Member", "Neighbourhoods", "Settled", "settle_chunk"]
 
 _CACHE = 512  # stored reports kept parsed between chunks (a city's bodies over a few years)
+
+
+class IndexReader(Protocol):
+    """What the analysis reads of an index (a SearchBackend, or the version a rebuild is filling)."""
+
+    def lookup_reports(self, lookup: ReportLookup) -> list[ReportDoc]: ...
+
+    def get_report(self, report_id: str) -> ReportDoc | None: ...
+
+    def get_detail(self, report_id: str) -> ReportDetail | None: ...
 
 
 @dataclass(frozen=True)
@@ -77,7 +88,7 @@ def _years(report: Report) -> list[int]:
 class Neighbourhoods:
     """Judges arrivals and their stored neighbours against their neighbourhoods (one chunk at a time)."""
 
-    def __init__(self, backend: SearchBackend, *, checked: bool, config: CompareConfig | None = None) -> None:
+    def __init__(self, backend: IndexReader, *, checked: bool, config: CompareConfig | None = None) -> None:
         self.backend = backend
         self.checked = checked
         self.config = config or load_compare_config()

@@ -30,7 +30,7 @@ from nlp.settings import Settings
 
 if TYPE_CHECKING:  # nlp.lint is optional; search_api.corpus imports it
     from nlp.lint import CheckResult
-    from search_api.corpus import Member
+    from search_api.corpus import IndexReader, Member
 
 __all__ = [
     "Duplicate",
@@ -227,14 +227,16 @@ def _chunks(items: Iterator[Prepared | IngestFailure], size: int) -> Iterator[li
 
 
 class _Ingester:
-    def __init__(self, backend: SearchBackend, summary: IngestSummary, *, corpus: bool = True) -> None:
+    def __init__(
+        self, backend: SearchBackend, summary: IngestSummary, *, reader: IndexReader | None = None
+    ) -> None:
         from search_api.corpus import Neighbourhoods
 
         self.backend = backend
         self.summary = summary
         summary.checked = _check() is not None
-        # corpus-level analysis asks the live index for neighbours; a rebuild writes elsewhere
-        self.hood = Neighbourhoods(backend, checked=summary.checked) if corpus else None
+        # corpus-level analysis reads the index being written: the live one, or a rebuild's new version
+        self.hood = Neighbourhoods(reader or backend, checked=summary.checked)
 
     def write_chunk(self, chunk: Sequence[Prepared | IngestFailure]) -> None:
         self.summary.failed.extend(f for f in chunk if isinstance(f, IngestFailure))
@@ -252,8 +254,6 @@ class _Ingester:
     ) -> tuple[list[ReportBundle], list[ReportBundle]]:
         """The arrivals' bundles judged against their neighbourhoods, and the stored neighbours they
         change (search_api.corpus)."""
-        if self.hood is None:
-            return [p.bundle for p in prepared], []
         from search_api.corpus import settle_chunk
 
         arrivals = [(_member(p), p.bundle) for p in prepared]
@@ -315,11 +315,11 @@ def _member(prepared: Prepared) -> Member:
 
 
 class _Rebuilder(_Ingester):
-    """Writes every report into a new version of the index, switched to only when all are in. Corpus-level
-    analysis is left out: its lookups would read the old version."""
+    """Writes every report into a new version of the index, switched to only when all are in; the
+    corpus-level analysis reads that version."""
 
     def __init__(self, backend: RebuildableBackend, summary: IngestSummary, *, target: str) -> None:
-        super().__init__(backend, summary, corpus=False)  # type: ignore[arg-type]
+        super().__init__(backend, summary, reader=backend.rebuild_reader(target))  # type: ignore[arg-type]
         self.rebuildable = backend
         self.target = target
 

@@ -119,3 +119,51 @@ def test_ingest_order_gives_the_findings_and_flags_of_one_batch(
     assert snapshot.keys() == one_batch.keys()
     for name, expected in one_batch.items():
         assert snapshot[name] == expected, name
+
+
+class _Versions:
+    """A RebuildableBackend over tantivy indexes in numbered folders, standing in for Elasticsearch's
+    versioned indexes behind an alias: reads go to the live version, a rebuild fills the next one."""
+
+    name = "versions"
+
+    def __init__(self, root: Path) -> None:
+        from indexer.backends.tantivy import TantivyBackend
+
+        self.make = lambda name: TantivyBackend(root / name)
+        self.live = self.make("v0")
+        self.building: dict[str, object] = {}
+
+    def begin_rebuild(self) -> str:
+        name = f"v{len(self.building) + 1}"
+        self.building[name] = self.make(name)
+        return name
+
+    def add_to_rebuild(self, target: str, bundles: Sequence[object]) -> object:
+        return self.building[target].index(bundles)  # type: ignore[attr-defined]
+
+    def rebuild_reader(self, target: str) -> object:
+        return self.building[target]
+
+    def finish_rebuild(self, target: str) -> None:
+        old, self.live = self.live, self.building.pop(target)  # type: ignore[assignment]
+        old.close()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.live, name)
+
+
+def test_ingest_order_rebuild_judges_reports_against_the_new_version(
+    one_batch: Snapshot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import search_api.ingest as ingest
+
+    monkeypatch.setattr(ingest, "_CHUNK", 4)  # neighbours arrive in later chunks than the reports they change
+    versions = _Versions(tmp_path)
+    files = list(reversed(CRAWLER))
+    summary = ingest_paths(files, backend=versions, settings=Settings(data_dir=tmp_path), rebuild=True)  # type: ignore[arg-type]
+    assert not summary.failed and summary.indexed == len(CRAWLER) and summary.updated > 0
+    try:
+        assert _snapshot(versions) == one_batch  # type: ignore[arg-type]
+    finally:
+        versions.close()

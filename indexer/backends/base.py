@@ -20,6 +20,7 @@ __all__ = [
     "IndexFailure",
     "IndexOutcome",
     "PreparedBundle",
+    "RebuildReaderLike",
     "RebuildableBackend",
     "ReportLookup",
     "Scope",
@@ -166,6 +167,16 @@ class SearchBackend(Protocol):
     def close(self) -> None: ...
 
 
+class RebuildReaderLike(Protocol):
+    """Reads of one version of an index: what corpus-level analysis asks while a rebuild fills it."""
+
+    def lookup_reports(self, lookup: ReportLookup) -> list[ReportDoc]: ...
+
+    def get_report(self, report_id: str) -> ReportDoc | None: ...
+
+    def get_detail(self, report_id: str) -> ReportDetail | None: ...
+
+
 @runtime_checkable
 class RebuildableBackend(Protocol):
     """A backend that can rebuild its whole index beside the live one and switch to it at once
@@ -176,7 +187,11 @@ class RebuildableBackend(Protocol):
         ...
 
     def add_to_rebuild(self, target: str, bundles: Sequence[ReportBundle]) -> IndexOutcome:
-        """Write reports into the version being built."""
+        """Write reports into the version being built (visible to `rebuild_reader` at once)."""
+        ...
+
+    def rebuild_reader(self, target: str) -> RebuildReaderLike:
+        """Lookups and reads of the version being built, for corpus-level analysis during a rebuild."""
         ...
 
     def finish_rebuild(self, target: str) -> None:

@@ -43,6 +43,7 @@ from nlp.settings import Settings
 __all__ = [
     "FIELD_OF",
     "ElasticsearchBackend",
+    "RebuildReader",
     "alias_swap_actions",
     "bulk_actions",
     "facet_aggs",
@@ -407,7 +408,14 @@ class ElasticsearchBackend:
         return self._create_version(version)
 
     def add_to_rebuild(self, target: str, bundles: Sequence[ReportBundle]) -> IndexOutcome:
-        return self._bulk(bundles, index=target)
+        outcome = self._bulk(bundles, index=target)
+        # the rebuild's corpus-level analysis looks these reports up before the next chunk
+        self._call("refresh", self.client.indices.refresh, index=target)
+        return outcome
+
+    def rebuild_reader(self, target: str) -> RebuildReader:
+        """The version being rebuilt, read as the corpus-level analysis reads the live index."""
+        return RebuildReader(self, target)
 
     def finish_rebuild(self, target: str) -> None:
         old = self._indices_of_alias()
@@ -430,11 +438,11 @@ class ElasticsearchBackend:
     def delete_report(self, report_id: str) -> bool:
         return self._delete_by_report(report_id) > 0
 
-    def get_report(self, report_id: str) -> ReportDoc | None:
+    def get_report(self, report_id: str, *, index: str | None = None) -> ReportDoc | None:
         from elasticsearch import NotFoundError
 
         try:
-            response = self.client.get(index=self.alias, id=f"report:{report_id}")
+            response = self.client.get(index=index or self.alias, id=f"report:{report_id}")
         except NotFoundError:
             return None
         except Exception as exc:
@@ -442,11 +450,13 @@ class ElasticsearchBackend:
         source = {k: v for k, v in response["_source"].items() if k in ReportDoc.model_fields}
         return ReportDoc.model_validate(source)
 
-    def get_detail(self, report_id: str) -> ReportDetail | None:
+    def get_detail(self, report_id: str, *, index: str | None = None) -> ReportDetail | None:
         from elasticsearch import NotFoundError
 
         try:
-            response = self.client.get(index=self.alias, id=f"report:{report_id}", source_includes=["detail"])
+            response = self.client.get(
+                index=index or self.alias, id=f"report:{report_id}", source_includes=["detail"]
+            )
         except NotFoundError:
             return None
         except Exception as exc:
@@ -468,8 +478,9 @@ class ElasticsearchBackend:
                 return found
             after = found[-1].report_id
 
-    def lookup_reports(self, lookup: ReportLookup) -> list[ReportDoc]:
-        response = self._call("lookup", self.client.search, index=self.alias, body=lookup_body(lookup))
+    def lookup_reports(self, lookup: ReportLookup, *, index: str | None = None) -> list[ReportDoc]:
+        body = lookup_body(lookup)
+        response = self._call("lookup", self.client.search, index=index or self.alias, body=body)
         docs = [
             ReportDoc.model_validate({k: v for k, v in hit["_source"].items() if k in ReportDoc.model_fields})
             for hit in response["hits"]["hits"]
@@ -507,3 +518,20 @@ class ElasticsearchBackend:
 
     def close(self) -> None:
         self.client.close()
+
+
+class RebuildReader:
+    """Reads of one version of the index (a rebuild's target) by name instead of through the alias."""
+
+    def __init__(self, backend: ElasticsearchBackend, index: str) -> None:
+        self.backend = backend
+        self.index = index
+
+    def lookup_reports(self, lookup: ReportLookup) -> list[ReportDoc]:
+        return self.backend.lookup_reports(lookup, index=self.index)
+
+    def get_report(self, report_id: str) -> ReportDoc | None:
+        return self.backend.get_report(report_id, index=self.index)
+
+    def get_detail(self, report_id: str) -> ReportDetail | None:
+        return self.backend.get_detail(report_id, index=self.index)
