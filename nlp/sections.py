@@ -377,7 +377,7 @@ def _section(
     end: int,
     title: str,
     narrative_start: int = 0,
-    furniture: frozenset[int] = frozenset(),
+    document: _Document | None = None,
 ) -> Section:
     """The section text[start:end]; its passages come only from what lies after `narrative_start`."""
     end = _trimmed_end(text, start, end)
@@ -394,13 +394,13 @@ def _section(
         text=body,
         span=geometry.span(start, max(end, start)),
         passages=split_passages(
-            prose, key=key, offset=prose_start, first_line=geometry.line_of(prose_start), furniture=furniture
+            prose, key=key, offset=prose_start, first_line=geometry.line_of(prose_start), document=document
         ),
     )
 
 
 def _preamble(
-    text: str, geometry: LineGeometry, end: int, *, narrative_start: int, furniture: frozenset[int]
+    text: str, geometry: LineGeometry, end: int, *, narrative_start: int, document: _Document
 ) -> Section | None:
     start = _skip_space(text, 0, end)
     if start >= _trimmed_end(text, start, end):
@@ -413,7 +413,7 @@ def _preamble(
         end=end,
         title=find_title(text[start:end].split("\n")) or "",
         narrative_start=narrative_start,
-        furniture=furniture,
+        document=document,
     )
 
 
@@ -426,6 +426,8 @@ def split_sections(
     geometry = LineGeometry.of(text)
     crawler = header_end(lines)
     scan = _without_header(lines, crawler)
+    index = frozenset(n - 1 for n in furniture)
+    document = _Document(furniture, _layout(_prose_lines("\n".join(scan), skip_tables=True, furniture=index)))
     found, repeat_problems = _keep_first(_find_headings(scan), geometry, source)
     headings, infer_problems = _infer_missing(
         scan, found, text_len=len(text), geometry=geometry, source=source
@@ -438,14 +440,14 @@ def split_sections(
         geometry,
         headings[0].start if headings else len(text),
         narrative_start=narrative_start,
-        furniture=furniture,
+        document=document,
     )
     if preamble:
         sections.append(preamble)
     for i, h in enumerate(headings):
         end = headings[i + 1].start if i + 1 < len(headings) else len(text)
         sections.append(
-            _section(text, geometry, heading=h, start=h.start, end=end, title=h.title, furniture=furniture)
+            _section(text, geometry, heading=h, start=h.start, end=end, title=h.title, document=document)
         )
     return SectionsResult(sections=sections, problems=sorted(problems, key=lambda p: p.line or 0))
 
@@ -584,6 +586,16 @@ _ParagraphMark = Literal["indent", "blank"]
 
 
 @dataclass(frozen=True)
+class _Document:
+    """What the whole document says about each section's lines: its running headers (document line
+    numbers, skipped like page numbers) and how its prose is laid out, for a section too short to tell
+    (two sentences of section 五 say nothing of how a converter marks its paragraphs)."""
+
+    furniture: frozenset[int] = frozenset()
+    layout: _Layout | None = None
+
+
+@dataclass(frozen=True)
 class _Layout:
     """How a section body is laid out: from what width a line is full (it was wrapped, not ended),
     and what marks a paragraph's first line in a hard-wrapped text (an indent, or a blank line before
@@ -591,6 +603,7 @@ class _Layout:
 
     full: float
     starts: _ParagraphMark | None = None
+    learned: bool = False  # enough wraps and paragraph ends were seen to tell how paragraphs start
 
     def is_full(self, line: _Line) -> bool:
         return _width(line.text) >= self.full
@@ -609,7 +622,8 @@ def _layout(lines: Sequence[_Line], *, marked_share: float = _MARKED_SHARE) -> _
     wraps = [b for a, b in pairs if not b.after_break and _width(a.text) >= full and not _ends(a)]
     # a short line ending a sentence surely ends its paragraph: how the line after it looks is the mark
     firsts = [b for a, b in pairs if _ends(a) and _width(a.text) < full]
-    return _Layout(full, _paragraph_mark(wraps, firsts, share=marked_share))
+    learned = len(wraps) >= 2 and bool(firsts)
+    return _Layout(full, _paragraph_mark(wraps, firsts, share=marked_share), learned)
 
 
 def _paragraph_mark(
@@ -664,9 +678,14 @@ def _continues(previous: _Line, current: _Line, *, layout: _Layout) -> bool:
     return layout.is_full(previous) or prose
 
 
-def _paragraphs(text: str, *, skip_tables: bool, furniture: frozenset[int] = frozenset()) -> list[_Para]:
+def _paragraphs(
+    text: str, *, skip_tables: bool, furniture: frozenset[int] = frozenset(), fallback: _Layout | None = None
+) -> list[_Para]:
+    """`fallback`: the layout to read the lines by when they are too few to tell their own."""
     lines = _prose_lines(text, skip_tables=skip_tables, furniture=furniture)
     layout = _layout(lines)
+    if not layout.learned and fallback is not None and fallback.learned:
+        layout = fallback
     paras: list[_ParaLines] = []
     for i, line in enumerate(lines):
         if i == 0 or not _continues(lines[i - 1], line, layout=layout):
@@ -688,18 +707,19 @@ def split_passages(
     key: SectionKey | None,
     offset: int,
     first_line: int,
-    furniture: frozenset[int] = frozenset(),
+    document: _Document | None = None,
 ) -> list[Passage]:
     """The passages of one section's body `text`, which starts at char `offset` on line `first_line`
-    (`furniture`: document lines that are page furniture).
+    (`document`: what the whole document says of its lines).
 
     Section 五 gives its problems and improvements one by one; other sections one passage per paragraph
     (in 二/三/四 only paragraphs of prose: table rows and header words are skipped; in the preamble the
     title lines are skipped).
     """
     geometry = LineGeometry.of(text, first_line=first_line)
-    skipped = frozenset(n - first_line for n in furniture if n >= first_line)
-    paras = _paragraphs(text, skip_tables=key in _TABLE_SECTIONS, furniture=skipped)
+    document = document or _Document()
+    skipped = frozenset(n - first_line for n in document.furniture if n >= first_line)
+    paras = _paragraphs(text, skip_tables=key in _TABLE_SECTIONS, furniture=skipped, fallback=document.layout)
     if key == "problems_improvements":
         pieces = _five_pieces(paras)
     else:

@@ -66,9 +66,6 @@ def _known_failures_left_out(gen: GenReport, form: MdForm) -> tuple[GenReport, M
         form = replace(form, chunks="first")  # ..._lone_other_handling_mini_table
     if form.detach:  # ..._detached_numbers_blank_end
         gen = fill_blank_ends(gen)
-    if form.wrap and sentence_ends_at_margin(gen, form.wrap):  # ..._sentence_at_the_margin_ends_passage
-        widths = [w for w in range(34, 41) if not sentence_ends_at_margin(gen, w)]
-        form = replace(form, wrap=widths[0] if widths else 0)
     return gen, form
 
 
@@ -183,17 +180,12 @@ def test_roundtrip_markdown_wrapped_narrative_line_read_as_row(gen: GenReport, f
     _assert_roundtrip(with_overview_paragraph(gen, sentence), replace(form, wrap=40))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MinerU hard-wraps prose, paragraphs set apart by blank lines: a line that ends a sentence right "
-    "at the margin (…二是主动公开还不够及时。) ends the passage, so the item's next sentence, on the next "
-    "line of the same paragraph, comes back as a problem of its own",
-)
-@KNOWN_FAILURE
+# MinerU hard-wraps prose, paragraphs set apart by blank lines: a line ending a sentence right at the
+# margin (…二是主动公开还不够及时。) once ended the passage, section 五 being too short to show how its
+# paragraphs start. Such a section is read by the layout of the whole document.
+@settings(ROUNDTRIP, max_examples=40)
 @given(reports(KNOBS), md_forms())
-def test_roundtrip_markdown_known_failure_sentence_at_the_margin_ends_passage(
-    gen: GenReport, form: MdForm
-) -> None:
+def test_roundtrip_markdown_sentence_at_the_margin_keeps_its_passage(gen: GenReport, form: MdForm) -> None:
     gen, form = _known_failures_left_out(gen, form)
     paragraphs = (
         "（一）存在的主要问题。一是信息公开质量有待提升。二是主动公开还不够及时。"  # 36 characters
