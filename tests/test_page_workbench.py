@@ -292,6 +292,14 @@ def test_walk_reports_list_sorted_by_errors_opens_a_report(
     _no_console_errors(d)
 
 
+def test_walk_unknown_report_says_so_in_chinese(driver: Driver, base_url: str) -> None:
+    d = driver
+    d.get(base_url + "/report/no-such-report")
+    box = _wait(d, lambda drv: [e for e in _css(drv, "#error") if e.is_displayed()])[0]
+    assert "找不到这份报告" in box.text and "report_not_found" not in box.text  # the code is folded away
+    d.get_log("browser")  # the 404 is expected: leave no entry for the next step's console check
+
+
 def test_walk_findings_page_filtered_by_rule(driver: Driver, base_url: str, screen: str) -> None:
     d = driver
     _open(d, base_url + "/findings")
