@@ -453,9 +453,14 @@ def _edges(values: Sequence[float], tolerance: float) -> list[float]:
 
 def _index(edges: Sequence[float], value: float) -> int:
     """Index of the edge nearest to value."""
+    if not edges:
+        raise ValueError("no edges")
     i = bisect.bisect_left(edges, value)
-    candidates = [j for j in (i - 1, i) if 0 <= j < len(edges)]
-    return min(candidates, key=lambda j: abs(edges[j] - value))
+    if i == 0:
+        return 0
+    if i == len(edges):
+        return i - 1
+    return i - 1 if abs(edges[i - 1] - value) <= abs(edges[i] - value) else i  # a tie: the lower edge
 
 
 def table_grid(table: PdfTable, *, tolerance: float) -> tuple[Grid, list[int]]:
