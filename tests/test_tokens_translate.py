@@ -1,6 +1,7 @@
-"""indexer.tokens normalises through one str.translate table (issue 11, build item 6: the build's
-per-character Python calls): the same characters, words and offsets as normalising character by
-character, over the corpus and over every code point of the Basic Multilingual Plane."""
+"""indexer.tokens normalises through a str.translate table and a table of words seen (issue 11, build item
+6: the build's per-character and per-word Python calls): the same characters, words and offsets as
+normalising character by character, over the corpus and over every code point of the Basic Multilingual
+Plane; both tables bounded."""
 
 from __future__ import annotations
 
@@ -41,4 +42,12 @@ def test_tokens_table_is_bounded() -> None:
     table = tokens._NormalTable()
     for code in range(0x4E00, 0x4E00 + table._LIMIT + 10):
         assert table[code] == tokens._normalise_char(chr(code))
+    assert len(table) <= table._LIMIT
+
+
+def test_tokens_word_table_is_bounded() -> None:
+    table = tokens._WordTable()
+    for n in range(table._LIMIT + 10):
+        word = f"Ｗ{n}"
+        assert table[word] == _one_by_one(word)
     assert len(table) <= table._LIMIT
