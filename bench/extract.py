@@ -8,8 +8,9 @@ readers (PDF included), so the two costs can be told apart. Prints one line per 
 PDFs (samples/real and ../shared/corpus/real) are read by the pdfium reader and, in the same run,
 by the last pdfplumber reader (nlp/readers/pdf.py as of commit 425bf0a, loaded from git; only when
 pdfplumber is installed and the repository's history is at hand), each alone and with extraction,
-and the ratio is printed. The rate is wall-clock; CPU seconds are printed beside it because the
-machine is shared.
+and the ratio is printed; then the pdfium reader in one process per CPU, as ingest's workers run it.
+The rate is wall-clock; the CPU seconds of this process are printed beside it because the machine is
+shared (for the worker row they are the parent's, near zero).
 """
 
 from __future__ import annotations
@@ -93,6 +94,26 @@ def _pdf_rate(label: str, count: int, work: Callable[[], object]) -> float:
     return count / elapsed
 
 
+def _read_lines(path: Path) -> int:
+    """One PDF read in a worker process (pdfium is not thread-safe: PDFs are read in processes)."""
+    from nlp.readers import read_path
+
+    return len(read_path(path).lines)
+
+
+def _pdf_parallel(paths: Sequence[Path], rounds: int, workers: int) -> None:
+    """The pdfium reader in `workers` processes, as ingest runs it."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_read_lines, [paths[0]] * workers))  # warm-up: imports in every worker
+        _pdf_rate(
+            f"pdf read ({workers} processes, pdfium)",
+            len(paths) * rounds,
+            lambda: list(pool.map(_read_lines, [p for _ in range(rounds) for p in paths])),
+        )
+
+
 def _pdf_rows(paths: Sequence[Path], rounds: int) -> None:
     import nlp.readers.pdf as current
     from nlp.readers import read_path
@@ -117,6 +138,7 @@ def _pdf_rows(paths: Sequence[Path], rounds: int) -> None:
                 lambda: [extract_path(p) for _ in range(rounds) for p in paths],
             )
         rates[name] = (read, whole)
+    _pdf_parallel(paths, rounds, workers=os.cpu_count() or 1)
     if "pdfplumber" in rates:
         (new_read, new_whole), (old_read, old_whole) = rates["pdfium"], rates["pdfplumber"]
         ratios = f"read {new_read / old_read:.1f}x, read + extract {new_whole / old_whole:.1f}x"
