@@ -6,7 +6,8 @@ Each round runs, one after the other, `python -c pass` (the anchor: what the int
 this machine at this moment), `python -c "import search_api.cli"`, `govreport --help` and a one-file
 `govreport extract FILE` (output to /dev/null). A first round warms the caches every later process reuses
 (.pyc files, jieba's dictionary copy; see nlp/segment.py) and is not counted. Prints the machine, the load
-average before and after, each command's median/min/max in ms with the goal, and the heavy modules each
+average before and after, each command's median/min/max wall-clock ms with the goal, its median CPU ms
+(user + system: less skewed by other work than the wall clock), and the heavy modules each
 command imported (from one `-X importtime` run). Other work on the machine skews every figure; the anchor
 shows by how much.
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -57,10 +59,16 @@ def commands(file: Path) -> dict[str, tuple[list[str], float | None]]:
 ENV = dict(os.environ)
 
 
-def _once(argv: list[str]) -> float:
-    start = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _once(argv: list[str]) -> tuple[float, float]:
+    """Wall and CPU (user + system) milliseconds of one run; CPU time suffers less from other work."""
+    start, cpu = time.perf_counter(), _children_cpu()
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=ENV)
-    return (time.perf_counter() - start) * 1000
+    return (time.perf_counter() - start) * 1000, (_children_cpu() - cpu) * 1000
 
 
 def use_bytecode_cache(mode: str) -> str:
@@ -120,7 +128,7 @@ def main() -> None:
     load_before = _load()
     for argv, _ in table.values():  # warm-up: .pyc files, jieba's dictionary copy
         _once(argv)
-    timings: dict[str, list[float]] = {label: [] for label in table}
+    timings: dict[str, list[tuple[float, float]]] = {label: [] for label in table}
     for _ in range(args.runs):
         for label, (argv, _) in table.items():
             timings[label].append(_once(argv))
@@ -128,16 +136,23 @@ def main() -> None:
     print(f"machine: {machine()}")
     print(f"bytecode cache: {pyc}")
     print(f"load average (1, 5, 15 min) before: {load_before}  after: {load_after}")
-    print(f"{'command':<40} {'median ms':>9} {'min':>6} {'max':>6} {'goal':>6}  heavy modules imported")
+    print(
+        f"{'command':<40} {'median ms':>9} {'min':>6} {'max':>6} {'goal':>6} {'CPU ms':>6}  "
+        "heavy modules imported"
+    )
     for label, (argv, goal) in table.items():
-        times = timings[label]
+        times = [wall for wall, _ in timings[label]]
+        cpu = statistics.median(c for _, c in timings[label])
         goal_text = f"<{goal:.0f}" if goal else ""
         heavy = ", ".join(heavy_imports(argv)) or "-"
         print(
             f"{label:<40} {statistics.median(times):>9.0f} {min(times):>6.0f} {max(times):>6.0f} "
-            f"{goal_text:>6}  {heavy}"
+            f"{goal_text:>6} {cpu:>6.0f}  {heavy}"
         )
-    print(f"{args.runs} rounds; each round runs the commands in this order")
+    print(
+        f"{args.runs} rounds, each running the commands in this order; ms are wall clock, CPU ms the median"
+    )
+    print("user + system time of the process (less skewed by other work than the wall clock)")
 
 
 if __name__ == "__main__":
