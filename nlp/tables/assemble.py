@@ -98,6 +98,7 @@ class _Assembler:
         self.blank_review_rows = _blank_rows(tokens, width=len(aligner.review_columns()))
         self.review_chars = _review_header_chars(aligner)
         self.stub: Token | None = None  # a label start waiting for the rest of its row's label
+        self.passed: list[Token] = []  # the current grid row's blank cells no row took (yet)
 
     # --- driving -------------------------------------------------------------------------------
 
@@ -120,6 +121,8 @@ class _Assembler:
                 self.values.append(token)
             elif self.current and self.current.key == "review_litigation" and self.in_number_row(token):
                 self.current.numbers.append(token)  # a blank cell of table 4's row of numbers
+            elif not token.plain:
+                self.passed = [*(t for t in self.passed if t.row == token.row), token]
         elif token.kind == "value":
             self.on_value(token)
         elif _meaningful(token.text) or self.continues_cell_label(token):
@@ -135,6 +138,10 @@ class _Assembler:
         if table.key == "review_litigation":
             table.numbers.append(token)
         elif self.parts and not self.printed_above(token):
+            if not token.plain and not any(t.row == token.row for t in (*self.parts, *self.values)):
+                # a grid row of numbers completing a label-only row: its blank cells before the first
+                # number are cells of the row too (a blank 自然人)
+                self.values.extend(t for t in self.passed if t.row == token.row)
             self.values.append(token)
         else:
             self.pending.append(token)

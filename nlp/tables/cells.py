@@ -38,6 +38,8 @@ def printed_cells(values: Sequence[Token], ncols: int, *, anchors: Sequence[int]
     filled = [i for i, t in enumerate(values) if t.kind != "empty"]
     if not filled:
         return [cell_of(t) for t in values[:ncols]]
+    values = _grid_row_of_values(values, filled)
+    filled = [i for i, t in enumerate(values) if t.kind != "empty"]
     inner = list(values[filled[0] : filled[-1] + 1])
     if len(inner) < ncols <= len(values) and len(values) == ncols:
         inner = list(values)
@@ -45,6 +47,15 @@ def printed_cells(values: Sequence[Token], ncols: int, *, anchors: Sequence[int]
         windows = (_window(values, inner, ncols=ncols, start=start) for start in anchors)
         inner = next((w for w in windows if w is not None), inner)
     return [cell_of(t) for t in inner]
+
+
+def _grid_row_of_values(values: Sequence[Token], filled: Sequence[int]) -> Sequence[Token]:
+    """A row's numbers printed in a grid row of their own under a label-only row (marker's detached
+    labels): the label row's blank cells are no cells of the row, only the numbers' grid row is."""
+    rows = {values[i].row for i in filled}
+    if len(rows) != 1 or values[filled[0]].field < 0:
+        return values
+    return [t for t in values if t.row in rows]
 
 
 def _window(values: Sequence[Token], inner: Sequence[Token], *, ncols: int, start: int) -> list[Token] | None:
