@@ -10,6 +10,7 @@ that 其他 does not match every label that contains 其他). Short labels that 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -98,6 +99,7 @@ class LabelAligner:
         }
         self.parents = frozenset(normalize_label(s) for s in config.get("parent_labels", ("本年度办理结果",)))
         self.note_markers = tuple(tables.get("applications", {}).get("note_markers", ("勾稽关系",)))
+        self._placeholders = tuple(re.compile(p) for p in config.get("placeholder_headers", ()))
 
     # --- loading -----------------------------------------------------------------------------
 
@@ -172,6 +174,11 @@ class LabelAligner:
         if not norm.startswith("第二十条"):
             return None
         return next((b for b in self.blocks if normalize_label(b.marker) == norm), None)
+
+    def is_placeholder(self, text: str) -> bool:
+        """A column header a converter invented (列1): it names nothing of the template."""
+        stripped = text.strip()
+        return any(p.match(stripped) for p in self._placeholders)
 
     def is_note(self, label: str) -> bool:
         """The corner note of table 3 (本列数据的勾稽关系为…)."""

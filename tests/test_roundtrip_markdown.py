@@ -3,9 +3,9 @@ markitdown; tests/generator_forms.py says which does what, tests/fixtures/conver
 and read back through the markdown reader. Pipe tables keep every cell's boundaries, blank cells
 included, so every printed cell must come back with its value and kind, and the sections in order.
 
-The property leaves out the sub-cases the extractor still gets wrong; each is an xfail(strict=True) test
-below, drawn so that every example holds the failing case (the note shows the rendered markdown). When
-one starts passing, drop it and its exclusion in `_known_failures_left_out`.
+The property draws every form. The tests after it draw sub-cases that were once read wrong, so that every
+example holds one (the note shows the rendered markdown). A sub-case the extractor gets wrong becomes an
+xfail(strict=True) test of that kind, left out of the property.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-import pytest
 from generator import GenCell, GenReport, Knobs, _passage_mismatches, reports
 from generator_forms import (
     BLANK,
@@ -27,7 +26,7 @@ from generator_forms import (
     with_row_cells,
     with_section_five,
 )
-from hypothesis import HealthCheck, Phase, assume, given, note, settings
+from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 
 from nlp.extract import extract_document
@@ -39,8 +38,6 @@ ROUNDTRIP = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-# The xfail tests fail on their first example: no shrinking (it would only re-run the failure).
-KNOWN_FAILURE = settings(ROUNDTRIP, phases=[Phase.explicit, Phase.generate])
 # Pipe tables show a blank cell as an empty one: blank and not-applicable cells anywhere.
 KNOBS = Knobs(layouts=("cells",), blanks=True)
 N = GenCell
@@ -59,16 +56,9 @@ def _assert_roundtrip(gen: GenReport, form: MdForm) -> None:
     assert not found, f"{len(wrong)} wrong, {len(missing)} missing:\n" + "\n".join(found[:30])
 
 
-def _known_failures_left_out(gen: GenReport, form: MdForm) -> tuple[GenReport, MdForm]:
-    """The draw without the sub-cases the extractor still gets wrong (each an xfail test below)."""
-    if form.chunks == "cols" and any(r.key == "other_handling" for r in gen.applications):
-        form = replace(form, chunks="first")  # ..._lone_other_handling_mini_table
-    return gen, form
-
-
 @st.composite
 def _cases(draw: st.DrawFn) -> tuple[GenReport, MdForm]:
-    return _known_failures_left_out(draw(reports(KNOBS)), draw(md_forms()))
+    return draw(reports(KNOBS)), draw(md_forms())
 
 
 @ROUNDTRIP
@@ -108,7 +98,7 @@ def test_roundtrip_markdown_renderer_prints_what_converters_print(gen: GenReport
 def test_roundtrip_markdown_first_mini_table_blank_end(
     gen: GenReport, form: MdForm, key: str, blank_first: bool
 ) -> None:
-    gen, form = _known_failures_left_out(gen, replace(form, fill="empty", chunks="cols", detach=False))
+    form = replace(form, fill="empty", chunks="cols", detach=False)
     numbers = [N(str(i), i, "number") for i in range(1, 7)]
     gen = with_row_cells(gen, key, [BLANK, *numbers] if blank_first else [*numbers, BLANK])
     _assert_roundtrip(gen, form)
@@ -121,9 +111,7 @@ def test_roundtrip_markdown_first_mini_table_blank_end(
 @settings(ROUNDTRIP, max_examples=40)
 @given(reports(KNOBS), md_forms())
 def test_roundtrip_markdown_detached_numbers_blank_end(gen: GenReport, form: MdForm) -> None:
-    gen, form = _known_failures_left_out(
-        gen, replace(form, fill="empty", detach=True, seed=0, page_break=None)
-    )
+    form = replace(form, fill="empty", detach=True, seed=0, page_break=None)
     cells = [BLANK, *(N(str(i), i, "number") for i in range(2, 8))]
     _assert_roundtrip(with_row_cells(gen, "rejected_confirmation", cells), form)  # seed 0 detaches it
 
@@ -140,22 +128,15 @@ def test_roundtrip_markdown_detached_numbers_blank_end(gen: GenReport, form: MdF
 def test_roundtrip_markdown_docling_two_column_block(
     gen: GenReport, form: MdForm, cells: tuple[GenCell, GenCell]
 ) -> None:
-    gen, form = _known_failures_left_out(gen, form)
     gen = with_row_cells(gen, "fees", list(cells))
     _assert_roundtrip(gen, replace(form, fill="repeat", detach=False, split_group=False, br=False))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docling: table 3 cut into mini-tables headed 列1…列7, （六）其他"
-    "处理 printed as one row in a mini-table of its own: the row is lost",
-)
-@KNOWN_FAILURE
+# docling cuts table 3 into mini-tables headed 列1…列7; （六）其他处理 printed as one row in a mini-table
+# of its own was once lost: the invented headers joined its label. A placeholder header is no label.
+@settings(ROUNDTRIP, max_examples=40)
 @given(reports(Knobs(layouts=("cells",), blanks=True, formats=("2019",))), md_forms())
-def test_roundtrip_markdown_known_failure_lone_other_handling_mini_table(
-    gen: GenReport, form: MdForm
-) -> None:
-    gen, form = _known_failures_left_out(gen, form)
+def test_roundtrip_markdown_lone_other_handling_mini_table(gen: GenReport, form: MdForm) -> None:
     _assert_roundtrip(gen, replace(form, chunks="cols"))
 
 
@@ -169,7 +150,6 @@ def test_roundtrip_markdown_wrapped_narrative_line_read_as_row(gen: GenReport, f
         "我县2020年共新收到申请函件198件,予以公开165件,部分公开11件,保护第三方合法权益不予公开1件,"
         "本机关不掌握相关情况共17件,没有现成信息需要另行制作2件,结转下年度继续办理1件。"
     )
-    gen, form = _known_failures_left_out(gen, form)
     assume(not sentence_ends_at_margin(gen, 40))
     # wrapped at 40 characters, its last line is 2件,结转下年度继续办理1件。
     _assert_roundtrip(with_overview_paragraph(gen, sentence), replace(form, wrap=40))
@@ -181,7 +161,6 @@ def test_roundtrip_markdown_wrapped_narrative_line_read_as_row(gen: GenReport, f
 @settings(ROUNDTRIP, max_examples=40)
 @given(reports(KNOBS), md_forms())
 def test_roundtrip_markdown_sentence_at_the_margin_keeps_its_passage(gen: GenReport, form: MdForm) -> None:
-    gen, form = _known_failures_left_out(gen, form)
     paragraphs = (
         "（一）存在的主要问题。一是信息公开质量有待提升。二是主动公开还不够及时。"  # 36 characters
         "公开信息主动性不足，信息更新不够及时，分类不准确、不细致的现象仍然存在。",
@@ -210,7 +189,6 @@ _RESTATING = (
 @settings(ROUNDTRIP, max_examples=40)
 @given(reports(KNOBS), md_forms())
 def test_roundtrip_markdown_wrapped_prose_restating_table_2(gen: GenReport, form: MdForm) -> None:
-    gen, form = _known_failures_left_out(gen, form)
     assume(not sentence_ends_at_margin(gen, 38))
     gen = with_overview_paragraph(gen, _LONG * 2, _RESTATING)
     markdown = render_markdown(gen, replace(form, wrap=38))

@@ -125,6 +125,8 @@ class _Assembler:
                 self.passed = [*(t for t in self.passed if t.row == token.row), token]
         elif token.kind == "value":
             self.on_value(token)
+        elif self.a.is_placeholder(token.text):
+            pass  # 列1 … 列7: a converter's invented header names no row, and must not join a row's label
         elif _meaningful(token.text) or self.continues_cell_label(token):
             self.on_label(token, index)
         elif token.kind == "label" and _stub(token):
