@@ -103,6 +103,53 @@ def test_readers_pdf_pdfium_drawn_table_and_paragraph_read() -> None:
     assert "A paragraph of body text." in [line.text for line in doc.lines]
 
 
+# --- a font without a ToUnicode map ----------------------------------------------------------------
+
+_TRUETYPE = [
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"),
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/truetype/liberation2/LiberationMono-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf"),
+]
+
+
+def _pdf_without_tounicode() -> tuple[bytes, bytes]:
+    """(a PDF with text in an embedded TrueType CID font, the same with its ToUnicode map taken away)."""
+    pdfium = pytest.importorskip("pypdfium2")
+    raw = pdfium.raw
+    font_file = next((p for p in _TRUETYPE if p.exists()), None)
+    if font_file is None:
+        pytest.skip("no TrueType font file on this machine to embed")
+    program = font_file.read_bytes()
+    document = pdfium.PdfDocument.new()
+    page = document.new_page(595, 842)
+    data = (ctypes.c_uint8 * len(program)).from_buffer_copy(program)
+    font = raw.FPDFText_LoadFont(document.raw, data, len(program), raw.FPDF_FONT_TRUETYPE, 1)
+    obj = raw.FPDFPageObj_CreateTextObj(document.raw, font, 12.0)
+    encoded = "Received 12 requests\0".encode("utf-16-le")
+    raw.FPDFText_SetText(obj, (ctypes.c_ushort * (len(encoded) // 2)).from_buffer_copy(encoded))
+    raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 72, 700)
+    raw.FPDFPage_InsertObject(page.raw, obj)
+    assert raw.FPDFPage_GenerateContent(page.raw)
+    out = _Buffer()
+    document.save(out)
+    assert out.data.count(b"/ToUnicode") == 1
+    # the key renamed in place (same length, so the cross-reference offsets hold): no ToUnicode map
+    return out.data, out.data.replace(b"/ToUnicode", b"/ToUnicodX")
+
+
+def test_readers_pdf_pdfium_font_without_tounicode_read_through_its_own_cmap() -> None:
+    """pdfium gives such characters as bare glyph ids; pdfminer looked them up in the font program."""
+    from nlp.readers.pdfium_page import read_pages
+
+    mapped, unmapped = _pdf_without_tounicode()
+    (with_map,) = list(read_pages(mapped))
+    (without,) = list(read_pages(unmapped))
+    assert "".join(c.text for c in without.chars) == "".join(c.text for c in with_map.chars)
+    assert "".join(c.text for c in without.chars) == "Received 12 requests"
+    assert without.unmapped == 0
+
+
 # --- cold start -------------------------------------------------------------------------------------
 
 

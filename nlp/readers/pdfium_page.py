@@ -22,6 +22,7 @@ import pypdfium2.raw as raw
 
 from nlp.readers.pdf_layout import PdfChar
 from nlp.readers.pdf_tables import PdfGraphic
+from nlp.readers.pdfium_fonts import glyph_unicode
 
 __all__ = ["PageContent", "PdfOpenError", "open_pdf", "read_pages"]
 
@@ -124,6 +125,7 @@ class _Objects:
         self.descents: dict[tuple[int, float], float] = {}
         self.vertical: dict[int, bool] = {}
         self.uprights: dict[tuple[float, ...], bool] = {}
+        self.glyphs: dict[int, dict[int, str]] = {}
 
     def run(self, index: int, text_object: object) -> Run:
         raw.FPDFText_GetMatrix(self.textpage, index, self.matrix)
@@ -157,6 +159,17 @@ class _Objects:
             self.vertical[font_key] = _vertical_writing(matrix, self.x.value, self.y.value, size)
         return self.vertical[font_key]
 
+    def unicode_of(self, text_object: object, code: int) -> str | None:
+        """The character a code without a Unicode mapping stands for in its embedded TrueType font's
+        own cmap (the code being the glyph id, as in Identity-coded CID fonts), as pdfminer read it."""
+        font = raw.FPDFTextObj_GetFont(text_object)
+        if not font:
+            return None
+        key = ctypes.addressof(font.contents)
+        if key not in self.glyphs:
+            self.glyphs[key] = glyph_unicode(_font_program(font))
+        return self.glyphs[key].get(code)
+
     def odd_box(self, index: int, run: Run) -> tuple[float, float, float, float]:
         """(x0, y0, x1, y1) in user space of a character set vertically or turned."""
         mode, _, _, _, (a, _, _, d, _, _), size = run
@@ -169,6 +182,17 @@ class _Objects:
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))
         raw.FPDFText_GetCharBox(self.textpage, index, left, right, bottom, top)
         return left.value, bottom.value, right.value, top.value
+
+
+def _font_program(font: object) -> bytes:
+    """The embedded font file, decoded (empty when the font is not embedded)."""
+    size = ctypes.c_size_t()
+    if not raw.FPDFFont_GetFontData(font, None, 0, size) or not size.value:
+        return b""
+    buffer = (ctypes.c_uint8 * size.value)()
+    if not raw.FPDFFont_GetFontData(font, buffer, size.value, size):
+        return b""
+    return bytes(buffer)
 
 
 def _texts(textpage: object, count: int) -> list[str] | None:
@@ -208,8 +232,12 @@ def _chars(textpage: object, ctm: Matrix, height: float) -> tuple[list[PdfChar],
         if run is None:
             run = runs[key] = objects.run(index, text_object)
         if map_error(textpage, index) == 1:
-            text = f"(cid:{ord(text)})"  # no Unicode mapping: read as pdfminer printed it
-            unmapped += 1
+            found = objects.unicode_of(text_object, ord(text))
+            if found is None:
+                text = f"(cid:{ord(text)})"  # no Unicode mapping: read as pdfminer printed it
+                unmapped += 1
+            else:
+                text = found
         elif text == "\x02" and raw.FPDFText_IsHyphen(textpage, index) == 1:
             text = "-"  # pdfium marks a hyphen ending a line with U+0002; it was printed as "-"
         if run[0] == _HORIZONTAL:
