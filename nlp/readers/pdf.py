@@ -26,6 +26,7 @@ from nlp.readers.pdf_layout import (
     PdfWord,
     drop_furniture,
     layout_margins,
+    line_texts,
     lines_from_words,
     reflow,
     split_vertical_labels,
@@ -89,7 +90,7 @@ def _cell_text(box: Box, ys: list[float], chars: list[PdfChar]) -> str:
     lo, hi = bisect.bisect_left(ys, top), bisect.bisect_right(ys, bottom)
     inside = [ch for ch in chars[lo:hi] if x0 <= (ch.x0 + ch.x1) / 2 <= x1]
     words = [PdfWord(ch.text, ch.x0, ch.x1, ch.top, ch.bottom) for ch in inside]
-    return clean_cell_text(line.text for line in lines_from_words(words, page=0))
+    return clean_cell_text(line_texts(words))
 
 
 def _pdf_table(table: FoundTable, number: int, ys: list[float], chars: list[PdfChar]) -> PdfTable:

@@ -31,6 +31,7 @@ __all__ = [
     "drop_furniture",
     "is_tabular",
     "layout_margins",
+    "line_texts",
     "lines_from_words",
     "reflow",
     "split_vertical_labels",
@@ -198,13 +199,25 @@ def _row_text(row: Sequence[PdfWord]) -> str:
     return (collapse_inner_cjk_spaces(text) if is_tabular(text) else collapse_cjk_spaces(text)).strip()
 
 
-def lines_from_words(words: Sequence[PdfWord], *, page: int) -> list[PdfLine]:
+def _text_rows(words: Sequence[PdfWord]) -> list[tuple[float, str, list[PdfWord]]]:
+    """(top, text, words) of each row with text, top to bottom (stable: rows at one height keep order)."""
     rows = []
     for row in _group_rows(words):
         text = _row_text(row)
         if text:
             rows.append((min(w.top for w in row), text, row))
-    rows.sort(key=lambda item: item[0])  # stable: rows starting at one height keep their order
+    rows.sort(key=lambda item: item[0])
+    return rows
+
+
+def line_texts(words: Sequence[PdfWord]) -> list[str]:
+    """The texts of lines_from_words(words), top to bottom, without building the lines (a table cell's
+    text needs no more, and a page has hundreds of cells)."""
+    return [text for _, text, _ in _text_rows(words)]
+
+
+def lines_from_words(words: Sequence[PdfWord], *, page: int) -> list[PdfLine]:
+    rows = _text_rows(words)
     return [
         PdfLine(
             text=text,
