@@ -1,11 +1,17 @@
 """Tidy exports of the index: one record per cell, finding, passage or report, or per hit of a search
-(`search_records`: the search parameters of GET /api/search), as CSV or JSON Lines.
+(`search_records`: the search parameters of GET /api/search), as CSV, JSON Lines or Parquet.
 
-`GET /api/export` and `govreport export` both call `export_lines`, so they answer the same columns in
-the same order. The cells export starts with the columns of `govreport extract --format cells`
-(`nlp.export.CELL_COLUMNS`, from the same `cell_records`), then adds the report's metadata, the PDF
-page and the rules of the findings that name the cell. Rows and columns keep docs/template.md's keys.
-In CSV a list is joined with ";", a mapping is JSON, a missing value is empty; JSON Lines keeps types.
+`GET /api/export` and `govreport export` both call `export_lines` (CSV, JSON Lines) or `write_parquet`,
+so they answer the same columns in the same order. The cells export starts with the columns of
+`govreport extract --format cells` (`nlp.export.CELL_COLUMNS`, from the same `cell_records`), then adds
+the report's metadata, the PDF page and the rules of the findings that name the cell. Rows and columns
+keep docs/template.md's keys. In CSV a list is joined with ";", a mapping is JSON, a missing value is
+empty; JSON Lines keeps types. Parquet types each column (`parquet_schema`): line, page, year, ordinal,
+rank and the counts int64, a cell's value and a hit's score float64 (table 2 has 万元 amounts with
+decimals), a list (topics, flags, findings, cells) list<string>, a mapping (findings_by_rule, values) the
+same JSON text as in CSV, the rest string; a missing value is null. pyarrow is imported only when
+Parquet is asked for, and the rows go out in row groups of at most ROWS_PER_GROUP, so memory stays
+bounded whatever the index holds.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import IO, TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,18 +30,25 @@ from indexer.query import Hit, SearchFilters, SearchQuery, SearchResult, SortOrd
 from nlp.export import CELL_COLUMNS, cell_records
 from search_api.catalog import FindingFilters, ReportFilters, filter_reports, sort_reports
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 __all__ = [
     "COLUMNS",
+    "PARQUET_MEDIA_TYPE",
+    "ROWS_PER_GROUP",
     "ExportFormat",
     "ExportWhat",
     "Record",
     "export_lines",
     "export_records",
+    "parquet_schema",
     "search_records",
+    "write_parquet",
 ]
 
 ExportWhat = Literal["cells", "findings", "passages", "reports", "search"]
-ExportFormat = Literal["csv", "jsonl"]
+ExportFormat = Literal["csv", "jsonl", "parquet"]
 
 _META = ("report_id", "issuing_body", "province", "city", "county", "level", "year")
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -140,12 +153,12 @@ def _passages(
     pairs = [(s.key, p) for s in detail.report.sections for p in s.passages]
     for ordinal, (section, passage) in enumerate(pairs):
         passage_id = passage_id_of(report.report_id, ordinal, passage.text)
-        hit = hits.get(passage_id)
+        indexed = hits.get(passage_id)
         yield {
             **_meta(report), "passage_id": passage_id, "source": report.source, "section": section,
             "kind": passage.kind, "ordinal": ordinal, "marker": passage.marker, "line": passage.span.line,
-            "page": passage.span.page, "topics": hit.topics if hit else [], "flags": hit.flags if hit else [],
-            "text": passage.text,
+            "page": passage.span.page, "topics": indexed.topics if indexed else [],
+            "flags": indexed.flags if indexed else [], "text": passage.text,
         }  # fmt: skip
 
 
@@ -272,3 +285,121 @@ def export_lines(records: Iterator[Record], what: str, output_format: str) -> It
         return
     for record in records:
         yield json.dumps({c: record.get(c) for c in columns}, ensure_ascii=False, default=str) + "\n"
+
+
+# --- Parquet ---------------------------------------------------------------------------------------
+
+PARQUET_MEDIA_TYPE = "application/vnd.apache.parquet"
+ROWS_PER_GROUP = 10_000  # rows of one row group, at most
+_CHARS_PER_GROUP = 32_000_000  # and about this much text: a group of long passages is cut sooner
+
+_INTEGER = frozenset(
+    {"line", "page", "year", "ordinal", "rank", "errors", "warnings", "info"}
+    | {"passage_count", "problem_count"}
+)
+_FLOAT = frozenset({"value", "score"})
+_LIST = frozenset({"findings", "cells", "topics", "flags"})
+
+
+def parquet_schema(what: str) -> pa.Schema:
+    """The Parquet schema of `what`: COLUMNS[what] in order, each typed (see the module's docstring)."""
+    import pyarrow as pa
+
+    def typed(column: str) -> pa.DataType:
+        if column in _INTEGER:
+            return pa.int64()
+        if column in _FLOAT:
+            return pa.float64()
+        if column in _LIST:
+            return pa.list_(pa.string())
+        return pa.string()
+
+    return pa.schema([pa.field(c, typed(c), nullable=True) for c in COLUMNS[what]])
+
+
+def _parquet_value(column: str, value: object) -> object:
+    if value is None:
+        return None
+    if column in _INTEGER or column in _FLOAT:
+        if value == "":  # a cell's line or value printed blank
+            return None
+        if column in _FLOAT:
+            return float(str(value))  # an int, a Decimal or its text: exact below 2**53
+        return value if isinstance(value, int) else int(str(value))
+    if column in _LIST:
+        items = value if isinstance(value, list | tuple | set | frozenset) else [value]
+        return [str(v) for v in items]
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+class _Sink:
+    """The file pyarrow writes to: `sink`'s writes, counted (pyarrow asks where it is, and a pipe cannot
+    say), until `abort` — after which nothing more reaches `sink`, so an export cut short by an error
+    never ends with a footer that would make the truncated file read as whole."""
+
+    def __init__(self, sink: IO[bytes]) -> None:
+        self._sink, self._position, self.aborted, self.closed = sink, 0, False, False
+
+    def write(self, data: bytes) -> int:
+        if not self.aborted:
+            self._sink.write(data)
+        self._position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._position
+
+    def flush(self) -> None:
+        if not self.aborted:
+            self._sink.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:  # the caller's sink stays open
+        self.closed = True
+
+
+def write_parquet(
+    records: Iterator[Record], what: str, sink: IO[bytes], *, rows_per_group: int = ROWS_PER_GROUP
+) -> int:
+    """Write the records as one Parquet file to `sink` (any writable binary file; it need not seek, and
+    it is left open), a row group per `rows_per_group` rows (sooner past about 32M characters of text).
+    No records: a file with the schema and no rows. An error from the records propagates and the file
+    is left without its footer (unreadable, never a silently short file). Returns the rows written."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = COLUMNS[what]
+    schema = parquet_schema(what)
+    guarded = _Sink(sink)
+    writer = pq.ParquetWriter(guarded, schema, compression="zstd")
+    batch: dict[str, list[object]] = {c: [] for c in columns}
+    rows = pending = chars = 0
+    try:
+        for record in records:
+            for column in columns:
+                value = _parquet_value(column, record.get(column))
+                batch[column].append(value)
+                if isinstance(value, str):
+                    chars += len(value)
+            pending += 1
+            if pending >= rows_per_group or chars >= _CHARS_PER_GROUP:
+                writer.write_batch(pa.RecordBatch.from_pydict(batch, schema=schema))
+                rows += pending
+                batch, pending, chars = {c: [] for c in columns}, 0, 0
+        if pending:
+            writer.write_batch(pa.RecordBatch.from_pydict(batch, schema=schema))
+            rows += pending
+    except BaseException:
+        guarded.aborted = True
+        raise
+    finally:
+        writer.close()
+        sink.flush()
+    return rows

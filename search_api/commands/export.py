@@ -1,6 +1,7 @@
-"""`govreport export [--what cells|findings|passages|reports|search] [--format csv|jsonl] [--data-dir DIR]
-[--output FILE]`: the index as a tidy file, the same columns as GET /api/export (search_api.exporting);
-`--what search` writes every hit of the search `--query` and the filters name.
+"""`govreport export [--what cells|findings|passages|reports|search] [--format csv|jsonl|parquet]
+[--data-dir DIR] [--output FILE]`: the index as a tidy file, the same columns as GET /api/export
+(search_api.exporting); `--what search` writes every hit of the search `--query` and the filters name.
+Parquet goes to --output or to a piped stdout, never to a terminal; pyarrow is imported only for it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Annotated, TextIO
 
 import typer
 
-from nlp.errors import GovReportError
+from nlp.errors import ErrorCode, GovReportError
 from search_api.commands.common import BackendName
 from search_api.commands.ingest import settings_for
 
@@ -31,6 +32,7 @@ class What(StrEnum):
 class Format(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
+    parquet = "parquet"
 
 
 class Sort(StrEnum):
@@ -44,7 +46,7 @@ Values = list[str] | None
 
 def export_command(
     what: Annotated[What, typer.Option(help="cells, findings, passages, reports or search.")] = What.reports,
-    output_format: Annotated[Format, typer.Option("--format", help="csv or jsonl.")] = Format.csv,
+    output_format: Annotated[Format, typer.Option("--format", help="csv, jsonl or parquet.")] = Format.csv,
     output: Annotated[Path | None, typer.Option(help="File to write (default: stdout).")] = None,
     year: Annotated[list[int] | None, typer.Option(help="Report year (repeatable).")] = None,
     province: Annotated[Values, typer.Option(help="Province (repeatable).")] = None,
@@ -63,11 +65,24 @@ def export_command(
     backend: Annotated[BackendName | None, typer.Option(help="Search backend.")] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Where the embedded database lives.")] = None,
 ) -> None:
-    """Write every cell, finding, passage or report of the index, or every hit of a search, as CSV or
-    JSON Lines."""
+    """Write every cell, finding, passage or report of the index, or every hit of a search, as CSV, JSON
+    Lines or Parquet."""
     from indexer.backends import open_backend
     from search_api.catalog import FindingFilters
-    from search_api.exporting import SearchTerms, export_lines, export_records, search_query, search_records
+    from search_api.exporting import (
+        SearchTerms,
+        export_lines,
+        export_records,
+        search_query,
+        search_records,
+        write_parquet,
+    )
+
+    if output_format is Format.parquet and output is None and _is_terminal(sys.stdout):
+        code = ErrorCode.OPTION_UNSUPPORTED.value
+        print(f"export: [{code}] Parquet is binary, not for a terminal: give --output FILE or pipe stdout",
+              file=sys.stderr)  # fmt: skip
+        raise typer.Exit(code=2)
 
     values = {"year": year, "province": province, "city": city, "county": county, "level": level,
               "body": body, "rule": rule, "severity": severity, "flag": flag}  # fmt: skip
@@ -87,12 +102,20 @@ def export_command(
                 records = search_records(search_backend, search_query(terms, filters), page_size=cap)
             else:
                 records = export_records(search_backend, what.value, filters, page_size=cap)
-            lines = export_lines(records, what.value, output_format.value)
-            if output is None:
-                _write(lines, sys.stdout)
+            if output_format is Format.parquet:
+                if output is None:
+                    sys.stdout.flush()
+                    write_parquet(records, what.value, sys.stdout.buffer)
+                else:
+                    with output.open("wb") as binary:
+                        write_parquet(records, what.value, binary)
             else:
-                with output.open("w", encoding="utf-8", newline="") as handle:
-                    _write(lines, handle)
+                lines = export_lines(records, what.value, output_format.value)
+                if output is None:
+                    _write(lines, sys.stdout)
+                else:
+                    with output.open("w", encoding="utf-8", newline="") as handle:
+                        _write(lines, handle)
         finally:
             search_backend.close()
     except GovReportError as exc:
@@ -101,6 +124,13 @@ def export_command(
     except OSError as exc:
         print(f"error: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
         raise typer.Exit(code=2) from exc
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a replaced or closed stdout
+        return False
 
 
 def _write(lines: Iterable[str], handle: TextIO) -> None:
