@@ -150,6 +150,20 @@ def test_readers_pdf_pdfium_font_without_tounicode_read_through_its_own_cmap() -
     assert without.unmapped == 0
 
 
+# --- threads ---------------------------------------------------------------------------------------
+
+
+def test_readers_pdf_pdfium_threads_read_one_document_at_a_time() -> None:
+    """The API checks uploads in a thread pool: pdfium is entered by one thread at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = [REAL / "hongze_2023.pdf", REAL / "huaian_gov_2024.pdf"] * 3
+    alone = {path: read_path(path).model_dump(mode="json") for path in paths[:2]}
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda path: read_path(path).model_dump(mode="json"), paths))
+    assert together == [alone[path] for path in paths]
+
+
 # --- cold start -------------------------------------------------------------------------------------
 
 

@@ -8,12 +8,14 @@ advance width, y from the font's descent to one font size above it; paths are cl
 pdfminer does (one segment: a line; a closed axis-aligned four-sided path: a rect; else a curve).
 Coordinates are in points from the page's top-left corner, y down.
 
-pdfium is not thread-safe: read PDFs in processes, not threads.
+pdfium is not thread-safe: within a process, documents are read one at a time (a lock); read PDFs in
+parallel in processes, as ingest's workers do.
 """
 
 from __future__ import annotations
 
 import ctypes
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -417,14 +419,23 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
         raise PdfOpenError(str(exc), encrypted=encrypted) from exc
 
 
-def read_pages(data: bytes) -> Iterator[PageContent]:
-    """Each page's content in order (PdfOpenError when the file cannot be opened or a page loaded)."""
-    document = open_pdf(data)
-    try:
-        for index in range(len(document)):
-            try:
-                yield _read_page(document, index)
-            except pdfium.PdfiumError as exc:
-                raise PdfOpenError(f"page {index + 1}: {exc}", encrypted=False) from exc
-    finally:
-        document.close()
+# pdfium must not be entered from two threads at once (pypdfium2 does not serialise it): the API
+# checks an upload in its thread pool when no per-file time budget sends it to a child process.
+_PDFIUM = threading.Lock()
+
+
+def read_pages(data: bytes) -> list[PageContent]:
+    """Each page's content in order (PdfOpenError when the file cannot be opened or a page loaded).
+    The whole document is read under one lock, so a thread never meets pdfium busy in another."""
+    with _PDFIUM:
+        document = open_pdf(data)
+        try:
+            pages = []
+            for index in range(len(document)):
+                try:
+                    pages.append(_read_page(document, index))
+                except pdfium.PdfiumError as exc:
+                    raise PdfOpenError(f"page {index + 1}: {exc}", encrypted=False) from exc
+            return pages
+        finally:
+            document.close()
