@@ -418,16 +418,25 @@ def _preamble(
 
 
 def split_sections(
-    lines: Sequence[str], *, source: str | None = None, furniture: frozenset[int] = frozenset()
+    lines: Sequence[str],
+    *,
+    source: str | None = None,
+    furniture: frozenset[int] = frozenset(),
+    blank_line_paragraphs: bool = False,
 ) -> SectionsResult:
     """The report's sections in document order (a preamble first when text precedes 一), with problems.
-    The lines numbered in `furniture` (running headers) are skipped inside paragraphs, as page numbers are."""
+    The lines numbered in `furniture` (running headers) are skipped inside paragraphs, as page numbers are.
+    `blank_line_paragraphs`: the format's grammar sets paragraphs apart by blank lines (markdown: lines
+    with no blank line between them are one paragraph), which says how to read a text too short to show it."""
     text = "\n".join(lines)
     geometry = LineGeometry.of(text)
     crawler = header_end(lines)
     scan = _without_header(lines, crawler)
     index = frozenset(n - 1 for n in furniture)
-    document = _Document(furniture, _layout(_prose_lines("\n".join(scan), skip_tables=True, furniture=index)))
+    layout = _layout(_prose_lines("\n".join(scan), skip_tables=True, furniture=index))
+    if blank_line_paragraphs and not layout.learned:
+        layout = _Layout(layout.full, "blank", learned=True)
+    document = _Document(furniture, layout)
     found, repeat_problems = _keep_first(_find_headings(scan), geometry, source)
     headings, infer_problems = _infer_missing(
         scan, found, text_len=len(text), geometry=geometry, source=source
@@ -520,14 +529,24 @@ def _line_kinds(
 
 
 def _absorb_blanks_near_noise(kinds: list[str]) -> list[str]:
+    """A blank line whose nearest non-blank line before or after is noise is noise too (two passes, one
+    each way: linear in the lines)."""
     out = list(kinds)
+    before: str | None = None  # the nearest non-blank kind above the current line
+    near_noise = [False] * len(kinds)
     for i, kind in enumerate(kinds):
-        if kind != "blank":
-            continue
-        prev = next((k for k in reversed(kinds[:i]) if k != "blank"), None)
-        nxt = next((k for k in kinds[i + 1 :] if k != "blank"), None)
-        if "noise" in (prev, nxt):
-            out[i] = "noise"
+        if kind == "blank":
+            near_noise[i] = before == "noise"
+        else:
+            before = kind
+    after: str | None = None
+    for i in range(len(kinds) - 1, -1, -1):
+        kind = kinds[i]
+        if kind == "blank":
+            if near_noise[i] or after == "noise":
+                out[i] = "noise"
+        else:
+            after = kind
     return out
 
 
