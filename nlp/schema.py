@@ -114,6 +114,13 @@ class Grid(_Model):
     n_rows: int = Field(ge=0)
     n_cols: int = Field(ge=0)
 
+    def rows(self) -> list[list[str]]:
+        """The grid as a matrix: a merged cell's text at its top-left position, "" where it spans."""
+        matrix = [["" for _ in range(self.n_cols)] for _ in range(self.n_rows)]
+        for cell in self.cells:
+            matrix[cell.row][cell.col] = cell.text
+        return matrix
+
 
 class SourceBlock(_Model):
     """A paragraph or a table, in document order, covering lines [first_line, last_line] of the

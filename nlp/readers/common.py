@@ -93,10 +93,7 @@ def grid_from_cells(cells: Sequence[GridCell]) -> Grid:
 
 def grid_rows(grid: Grid) -> list[list[str]]:
     """The grid as a matrix: a merged cell's text at its top-left position, "" where it spans."""
-    matrix = [["" for _ in range(grid.n_cols)] for _ in range(grid.n_rows)]
-    for cell in grid.cells:
-        matrix[cell.row][cell.col] = cell.text
-    return matrix
+    return grid.rows()
 
 
 def render_grid(grid: Grid) -> list[str]:

@@ -55,15 +55,29 @@ class Token:
     width: int = -1  # columns of the reader's grid the token comes from; -1 outside any grid
 
 
-def _block_widths(blocks: Sequence[SourceBlock]) -> dict[int, int]:
-    """Line number → columns of the grid the line renders (one converter cuts a table into grids of
-    different widths, so a grid column means something only within grids of one width)."""
-    return {
-        n: b.grid.n_cols if b.grid is not None else -1
-        for b in blocks
-        if b.kind == "table"
-        for n in range(b.first_line, b.last_line + 1)
-    }
+@dataclass(frozen=True)
+class _GridRow:
+    cells: tuple[str, ...]
+    width: int  # columns of its grid
+
+
+def _grid_rows(blocks: Sequence[SourceBlock], lines: Sequence[str]) -> dict[int, _GridRow]:
+    """Line number → the reader's grid row that line renders. The cells come from the grid itself, not
+    from splitting the rendered line; a grid's columns mean something only within grids of one width
+    (one converter cuts a table into grids of different widths). A line inside a block that renders no
+    grid row (markdown's rule line, kept blank so line numbers match the file) maps to nothing."""
+    found: dict[int, _GridRow] = {}
+    for block in blocks:
+        if block.kind != "table" or block.grid is None:
+            continue
+        matrix = block.grid.rows()
+        pending = iter(matrix)
+        row = next(pending, None)
+        for number in range(block.first_line, block.last_line + 1):
+            if row is not None and 0 < number <= len(lines) and lines[number - 1] == "\t".join(row):
+                found[number] = _GridRow(tuple(row), block.grid.n_cols)
+                row = next(pending, None)
+    return found
 
 
 def _field_tokens(field: str, *, line: int, start: int, row: int, plain: bool) -> Iterator[Token]:
@@ -127,8 +141,9 @@ def tokenize(
     lines numbered in `glued` are marked so their digit runs are decoded, not read as numbers; the lines
     numbered in `furniture` (running headers) give none, as page numbers give none."""
     offsets = line_offsets(lines)
-    widths = _block_widths(blocks)
-    bare_cells = _bare_number_cells(lines, skip=set(widths) | glued)
+    grid = _grid_rows(blocks, lines)
+    in_blocks = {n for b in blocks if b.kind == "table" for n in range(b.first_line, b.last_line + 1)}
+    bare_cells = _bare_number_cells(lines, skip=in_blocks | glued)
     tokens: list[Token] = []
     row = 0
     for index, text in enumerate(lines):
@@ -138,10 +153,10 @@ def tokenize(
         if not text.strip() and "\t" not in text:
             row += 1  # a blank line ends a grid row of the one-cell-per-line layout
             continue
-        if "\t" in text or number in widths:
+        if "\t" in text or number in grid:
             if number not in glued and _GRID_PAGE_NUMBER.match(" ".join(text.split())):
                 continue
-            row = _tab_line(tokens, text, line=number, start=start, row=row, width=widths.get(number))
+            row = _tab_line(tokens, text, line=number, start=start, row=row, grid=grid.get(number))
             continue
         if number not in glued and number not in bare_cells and _PAGE_NUMBER.match(text):
             continue
@@ -180,10 +195,12 @@ def _bare_number_cells(lines: Sequence[str], *, skip: set[int] | frozenset[int])
     return set() if pages else {number for number, _ in found}
 
 
-def _tab_line(tokens: list[Token], text: str, *, line: int, start: int, row: int, width: int | None) -> int:
-    """Tokens of a line with tabs (`width`: its reader grid's columns, None outside a grid); returns
-    the grid row the next line continues."""
-    single_cell = text.startswith("\t") and text.count("\t") == 1 and width is None
+def _tab_line(
+    tokens: list[Token], text: str, *, line: int, start: int, row: int, grid: _GridRow | None
+) -> int:
+    """Tokens of a grid row (`grid`: the reader's, when the line renders one) or of a line of text with
+    tabs; returns the grid row the next line continues."""
+    single_cell = text.startswith("\t") and text.count("\t") == 1 and grid is None
     if single_cell:  # ⇥cell: one cell of the current blank-line-delimited grid row
         column = _cells_in_row(tokens, row)
         cells = _field_tokens(text[1:], line=line, start=start + 1, row=row, plain=False)
@@ -191,9 +208,11 @@ def _tab_line(tokens: list[Token], text: str, *, line: int, start: int, row: int
         return row
     row += 1
     pos = start
-    for column, field in enumerate(text.split("\t")):
+    fields = grid.cells if grid is not None else tuple(text.split("\t"))
+    width = grid.width if grid is not None else -1
+    for column, field in enumerate(fields):
         cells = _field_tokens(field, line=line, start=pos, row=row, plain=False)
-        tokens.extend(replace(t, field=column, width=-1 if width is None else width) for t in cells)
+        tokens.extend(replace(t, field=column, width=width) for t in cells)
         pos += len(field) + 1
     return row + 1
 
