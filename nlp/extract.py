@@ -48,7 +48,8 @@ def extract_document(doc: SourceDocument) -> Report:
     lines = [line.text for line in doc.lines]
     glued = frozenset(n for n, line in enumerate(doc.lines, start=1) if line.glued)
     furniture = running_headers(lines)
-    split = split_sections(lines, source=doc.source, furniture=furniture)
+    markdown = doc.media_type == "text/markdown"
+    split = split_sections(lines, source=doc.source, furniture=furniture, blank_line_paragraphs=markdown)
     parsed = parse_tables(lines, blocks=doc.blocks, glued=glued, furniture=furniture, source=doc.source)
     table_lines = table_line_ranges(parsed.tables)
     sections = [_without_table_passages(s, table_lines) for s in split.sections]
