@@ -194,19 +194,25 @@ const GR = (() => {
 
   // --- downloads -------------------------------------------------------------------------------------
 
+  const FORMATS = {
+    csv: { name: "CSV", title: "逗号分隔的表格文件，可用 Excel/WPS 打开" },
+    jsonl: { name: "JSON Lines", title: "每行一条 JSON 记录" },
+    parquet: { name: "Parquet", title: "列式数据文件，可用 pandas、DuckDB 等读取" },
+  };
+
   // A row of download links (plain links: they work without scripts too) for `whats`, with the
   // filters `params` (a URLSearchParams) the list on the page shows.
   function downloadBar(box, whats, params) {
     box.replaceChildren();
     box.appendChild(el("span", { cls: "download-label", text: "下载：" }));
     for (const what of whats) {
-      for (const format of ["csv", "jsonl"]) {
+      for (const format of Object.keys(FORMATS)) {
         const query = new URLSearchParams(params || "");
         query.set("what", what);
         query.set("format", format);
-        const a = link(`/api/export?${query}`, `${L.exportWhat[what]} ${format === "csv" ? "CSV" : "JSON Lines"}`, {
+        const a = link(`/api/export?${query}`, `${L.exportWhat[what]} ${FORMATS[format].name}`, {
           cls: `download download-${what}-${format}`,
-          title: format === "csv" ? "逗号分隔的表格文件，可用 Excel/WPS 打开" : "每行一条 JSON 记录",
+          title: FORMATS[format].title,
         });
         a.setAttribute("download", `govreport-${what}.${format}`);
         box.appendChild(a);
