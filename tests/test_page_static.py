@@ -31,6 +31,7 @@ PAGES = {
 # Latin words a Chinese page may still show: file formats, product names, the command to run
 ALLOWED_LATIN = {
     "CSV", "JSON", "Lines", "PDF", "DOCX", "HTML", "TXT", "API", "JavaScript", "OCR", "govreport", "ingest",
+    "Parquet", "Excel", "WPS", "pandas", "DuckDB",
 }  # fmt: skip
 
 
