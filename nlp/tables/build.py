@@ -8,10 +8,12 @@ few values (with the readings the arithmetic allows), missing rows, missing tabl
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 
 from nlp.align import TABLE_KEYS, LabelAligner, get_aligner
 from nlp.errors import ErrorCode, problem
@@ -135,6 +137,7 @@ def _build(
     rows: list[TableRow] = []
     deferred: list[tuple[TableRow, RawRow, tuple[str, ...]]] = []
     anchors = _anchors(raw, fmt=fmt, aligner=aligner)
+    headers = _HeaderIndex(raw.headers)
     glued: list[tuple[TableRow, RawRow, tuple[str, ...]]] = []
     for item in raw.rows:
         columns = _columns(item, fmt=fmt, aligner=aligner)
@@ -144,7 +147,7 @@ def _build(
             glued.append((row, item, columns))
             continue
         ncols = len(columns) or len(item.values)
-        repeated = _under_repeated_header(item, raw, columns=columns, aligner=aligner)
+        repeated = _under_repeated_header(item, raw, headers, columns=columns, aligner=aligner)
         if repeated is not None:
             row = TableRow(key=item.alignment.key, label=item.label, line=item.line, alignment=item.alignment)
             row.printed, row.cells = [cell_of(t) for t in item.values], repeated.cells
@@ -155,7 +158,7 @@ def _build(
             item.values, ncols, anchors=_value_windows(item, _row_anchor(item, anchors, ncols=ncols))
         )
         if len(printed) < len(columns):
-            printed = _under_stacked_header(item, raw, printed, columns=columns, aligner=aligner)
+            printed = _under_stacked_header(item, raw, headers, printed, columns=columns, aligner=aligner)
         if not item.values and columns and unfilled:
             printed = [Cell(raw="", value=None, kind="blank", line=item.line) for _ in columns]
         row = TableRow(
@@ -204,17 +207,23 @@ def _place_under_part_header(
     page) that names one column fewer: each number goes under the header cell above it, and the column
     that part does not print stays absent (not blank: nothing is printed for it)."""
     columns = aligner.application_columns()
-    rows = sorted(raw.rows, key=lambda r: r.line)
+    if not any(row.key and len(row.printed) == len(columns) - 1 for row, _, _ in deferred):
+        return deferred, []
+    full = sorted(r.line for r in raw.rows if len(_inner(r)) == len(columns))
     keyed = [
         (h, key) for h in raw.headers if h.field >= 0 and (key := aligner.column_key("applications", h.text))
     ]
+    by_line = sorted(range(len(keyed)), key=lambda i: keyed[i][0].line)
+    keyed_lines = [keyed[i][0].line for i in by_line]
     placed: set[int] = set()
     found = []
     for index, (row, item, _) in enumerate(deferred):
         if not row.key or len(row.printed) != len(columns) - 1:
             continue
-        after = _last_full(rows, item, columns)
-        part = [(h, key) for h, key in keyed if after < h.line < item.line]
+        after = _last_full(full, item.line)
+        # the keyed headers printed between that row and this one, in printed order
+        between = by_line[bisect_right(keyed_lines, after) : bisect_left(keyed_lines, item.line)]
+        part = [keyed[i] for i in sorted(between)]
         fields = {h.field: key for h, key in part}
         named = [c for c in columns if c in fields.values()]
         tokens = _inner(item)
@@ -242,10 +251,11 @@ def _place_under_part_header(
     return [entry for index, entry in enumerate(deferred) if index not in placed], found
 
 
-def _last_full(rows: Sequence[RawRow], item: RawRow, columns: Sequence[str]) -> int:
-    """The line of the last row before `item` that prints a value under every column (0 if none)."""
-    lines = [r.line for r in rows if r.line < item.line and len(_inner(r)) == len(columns)]
-    return max(lines, default=0)
+def _last_full(full: Sequence[int], line: int) -> int:
+    """The line of the last row before `line` that prints a value under every column (0 if none), given
+    the sorted lines of such rows."""
+    at = bisect_left(full, line)
+    return full[at - 1] if at else 0
 
 
 def _inner(item: RawRow) -> list[Token]:
@@ -364,7 +374,13 @@ def _unfilled(raw: dict[TableKey, RawTable], *, aligner: LabelAligner) -> bool:
 
 
 def _under_stacked_header(
-    item: RawRow, raw: RawTable, printed: list[Cell], *, columns: Sequence[str], aligner: LabelAligner
+    item: RawRow,
+    raw: RawTable,
+    headers: _HeaderIndex,
+    printed: list[Cell],
+    *,
+    columns: Sequence[str],
+    aligner: LabelAligner,
 ) -> list[Cell]:
     """A converter stacked several column headers in one cell (本年制发件数<br>本年废止件数<br>现行有效件数)
     and the row's cell under it is blank: that cell stands for each column the header cell names, in
@@ -372,14 +388,13 @@ def _under_stacked_header(
     when the headers above the row name exactly the row's columns."""
     if not columns or not item.values or any(t.kind != "empty" or t.field < 0 for t in item.values):
         return printed
-    headers = [t for t in raw.headers if t.line < item.line and t.field >= 0]
     cells: list[Cell] = []
     names: list[str | None] = []
     for token in item.values:
-        above = [h for h in headers if h.field == token.field]
-        keys: list[str | None] = list(_stacked_columns(above[-1].text, raw.key, aligner)) if above else []
+        above = headers.last_above(token.field, item.line)
+        keys: list[str | None] = list(_stacked_columns(above.text, raw.key, aligner)) if above else []
         if len(keys) < 2:
-            keys = [aligner.column_key(raw.key, above[-1].text) if above else None]
+            keys = [aligner.column_key(raw.key, above.text) if above else None]
         names.extend(keys)
         cells.extend(cell_of(token) for _ in keys)
     stacked = len(cells) > len(item.values)
@@ -445,7 +460,7 @@ class _HeaderPlacement:
 
 
 def _under_repeated_header(
-    item: RawRow, raw: RawTable, *, columns: Sequence[str], aligner: LabelAligner
+    item: RawRow, raw: RawTable, headers: _HeaderIndex, *, columns: Sequence[str], aligner: LabelAligner
 ) -> _HeaderPlacement | None:
     """A grid row under a header row that repeats a merged header cell (docling prints 本年增/减 | 本年增/减
     where one cell spans two columns) is read by that header: each printed cell goes under the column its
@@ -454,7 +469,7 @@ def _under_repeated_header(
     row's columns, in order) the row is read as before."""
     if not columns or not item.values or any(t.field < 0 for t in item.values):
         return None
-    header = _header_line_above(raw, item)
+    header = headers.line_above(item.line, width=_grid_width(item))
     names = {t.field: aligner.column_key(raw.key, t.text) for t in header}
     by_column: dict[str, list[Token]] = {}
     for token in item.values:
@@ -476,14 +491,40 @@ def _under_repeated_header(
     return _HeaderPlacement(cells, disagreeing)
 
 
-def _header_line_above(raw: RawTable, item: RawRow) -> list[Token]:
-    """The header tokens of the last header row printed above `item` in a grid of the same width."""
-    width = _grid_width(item)
-    above = [h for h in raw.headers if h.line < item.line and h.field >= 0 and h.width == width]
-    if not above:
-        return []
-    last = max(h.line for h in above)
-    return [h for h in above if h.line == last]
+class _HeaderIndex:
+    """A table's grid header tokens (field ≥ 0) by line, for the searches made above each row: a lookup
+    per row instead of a scan of every header (a file repeating its tables has headers all along)."""
+
+    def __init__(self, headers: Sequence[Token]) -> None:
+        by_width: dict[int, dict[int, list[Token]]] = {}
+        by_field: dict[int, list[Token]] = {}
+        for token in headers:
+            if token.field >= 0:
+                by_width.setdefault(token.width, {}).setdefault(token.line, []).append(token)
+                by_field.setdefault(token.field, []).append(token)
+        self._lines = {width: sorted(found) for width, found in by_width.items()}
+        self._by_width = by_width
+        self._by_field = by_field
+        self._field_lines = {field: [t.line for t in found] for field, found in by_field.items()}
+        self._field_ordered = {  # printed order is line order: the last above a line is found by bisection
+            field: all(a <= b for a, b in pairwise(lines)) for field, lines in self._field_lines.items()
+        }
+
+    def line_above(self, line: int, *, width: int) -> list[Token]:
+        """The header tokens of the last header line before `line` in grids of `width` columns, in
+        printed order."""
+        lines = self._lines.get(width, [])
+        at = bisect_left(lines, line)
+        return list(self._by_width[width][lines[at - 1]]) if at else []
+
+    def last_above(self, field: int, line: int) -> Token | None:
+        """The last header printed in grid column `field` (in printed order) on a line before `line`."""
+        tokens = self._by_field.get(field, [])
+        lines = self._field_lines.get(field, [])
+        if self._field_ordered.get(field, True):
+            at = bisect_left(lines, line)
+            return tokens[at - 1] if at else None
+        return next((t for t in reversed(tokens) if t.line < line), None)
 
 
 Anchor = tuple[int, int | None]  # a first value's grid column, and its offset from the row's last label cell
@@ -808,10 +849,11 @@ def _missing(
 def _truncations(raw: RawTable, *, source: str | None) -> list[Problem]:
     """A block marker with no row after it, or a table that begins at a row in its middle."""
     found = []
-    row_lines = [r.line for r in raw.rows]
+    row_lines = sorted(r.line for r in raw.rows)
     for index, (block, token) in enumerate(raw.markers):
         following = raw.markers[index + 1][1].line if index + 1 < len(raw.markers) else None
-        if not any(line > token.line and (following is None or line < following) for line in row_lines):
+        at = bisect_right(row_lines, token.line)  # the first row below the marker: is it above the next?
+        if not (at < len(row_lines) and (following is None or row_lines[at] < following)):
             found.append(
                 problem(
                     ErrorCode.TABLE_TRUNCATED,
