@@ -33,7 +33,9 @@ from nlp.tables.years import may_narrow
 
 __all__ = ["IndexReader", "Member", "Neighbourhoods", "Settled", "settle_chunk"]
 
-_CACHE = 512  # stored reports kept parsed between chunks (a city's bodies over a few years)
+# Stored reports kept parsed from one chunk to the next (a parsed report holds ≈0.5 MB): the next files are
+# often the same bodies' and cities'. Within a chunk every report it touches is kept until the chunk ends.
+_CACHE = 32
 
 
 class IndexReader(Protocol):
@@ -183,7 +185,14 @@ class _Chunk:
         self._answers: dict[str, list[ReportDoc]] = {}
         # old versions being replaced: their neighbours lose them (their place may differ from the new one's)
         old = (hood.backend.get_report(i) for i in sorted(hidden))
-        self.replaced = [m for m in (hood.stored(d) for d in old if d is not None) if m is not None]
+        self._touched: dict[str, Member | None] = {}
+        self.replaced = [m for m in (self.stored(d) for d in old if d is not None) if m is not None]
+
+    def stored(self, doc: ReportDoc) -> Member | None:
+        """The stored report, parsed at most once in the chunk."""
+        if doc.report_id not in self._touched:
+            self._touched[doc.report_id] = self.hood.stored(doc)
+        return self._touched[doc.report_id]
 
     def _answer(self, lookup: ReportLookup) -> list[ReportDoc]:
         key = lookup.model_dump_json()
@@ -198,7 +207,7 @@ class _Chunk:
         for lookup in self.hood.lookups(member.report, member.doc):
             for doc in self._answer(lookup):
                 if before or doc.report_id not in self.hidden:
-                    stored = self.hood.stored(doc)
+                    stored = self.stored(doc)
                     if stored is not None:
                         found[doc.report_id] = stored
             if not before:
