@@ -12,7 +12,7 @@ from bisect import bisect_right
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -245,6 +245,50 @@ class TableRow(_Model):
     derived: dict[str, Cell] = Field(default_factory=dict)
 
 
+class _FirstRowByKey:
+    """Table.row's index: where the first row of each key is in the rows list it was built from. Built
+    again when the table holds another list or the list's length changed (rows appended, the list
+    replaced), or when the row found is no longer at its place under its key. A cache, no part of the
+    table's value: it equals any other, and a copy or a pickle of the table starts it empty."""
+
+    __slots__ = ("_first", "_rows", "_size")
+
+    def __init__(self) -> None:
+        self._rows: list[TableRow] | None = None
+        self._size = -1
+        self._first: dict[str | None, tuple[int, TableRow]] = {}
+
+    def _build(self, rows: list[TableRow]) -> None:
+        first: dict[str | None, tuple[int, TableRow]] = {}
+        for at, row in enumerate(rows):
+            first.setdefault(row.key, (at, row))
+        self._rows, self._size, self._first = rows, len(rows), first
+
+    def find(self, rows: list[TableRow], key: str) -> TableRow | None:
+        if rows is not self._rows or len(rows) != self._size:
+            self._build(rows)
+        hit = self._first.get(key)
+        if hit is not None and (hit[0] >= len(rows) or rows[hit[0]] is not hit[1] or hit[1].key != key):
+            self._build(rows)
+            hit = self._first.get(key)
+        return hit[1] if hit is not None else None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _FirstRowByKey)
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __copy__(self) -> _FirstRowByKey:
+        return _FirstRowByKey()
+
+    def __deepcopy__(self, memo: dict[int, object]) -> _FirstRowByKey:
+        return _FirstRowByKey()
+
+    def __reduce__(self) -> tuple[type[_FirstRowByKey], tuple[()]]:
+        return (_FirstRowByKey, ())
+
+
 class Table(_Model):
     key: TableKey
     format: TemplateFormat = "unknown"
@@ -252,9 +296,11 @@ class Table(_Model):
     rows: list[TableRow] = Field(default_factory=list)
     # canonical keys the template has but the text lacks
     missing_rows: list[str] = Field(default_factory=list)
+    _row_index: _FirstRowByKey = PrivateAttr(default_factory=_FirstRowByKey)
 
     def row(self, key: str) -> TableRow | None:
-        return next((r for r in self.rows if r.key == key), None)
+        """The first row of `key` (an index lookup: a table of a file repeating its tables has thousands)."""
+        return self._row_index.find(self.rows, key)
 
     def cell(self, row: str, column: str) -> Cell | None:
         found = self.row(row)
