@@ -216,7 +216,7 @@ def _percentiles(timings: Sequence[float]) -> dict[str, float]:
     return {"p50": statistics.median(ordered), "p95": at(0.95), "p99": at(0.99), "max": ordered[-1]}
 
 
-def _bare_tantivy(backend: SearchBackend) -> Callable[[SearchQuery], None]:
+def _bare_tantivy(backend: SearchBackend) -> Callable[[SearchQuery], tuple[float, float, int]]:
     """The tantivy work of one search with nothing of ours around it: the same query object, the same
     aggregation and the same stored documents fetched (built before the clock starts)."""
     from indexer.backends import tantivy as tb
@@ -233,12 +233,17 @@ def _bare_tantivy(backend: SearchBackend) -> Callable[[SearchQuery], None]:
             prepared[id(query)] = (combined, aggs, tb.sort_options(query.sort), query.page_size)
         return prepared[id(query)]
 
-    def run(query: SearchQuery) -> None:
+    def run(query: SearchQuery) -> tuple[float, float, int]:
+        """The search's ms (hits and count), the facets' ms (aggregation), and the count."""
         combined, aggs, options, size = prepare(query)
+        start = time.perf_counter()
         searcher = index.searcher()
         found = searcher.search(combined, limit=size, count=True, **options)
+        searched = time.perf_counter()
         searcher.aggregate(combined, aggs)
+        aggregated = time.perf_counter()
         [searcher.doc(address)["doc"][0] for _, address in found.hits]
+        return (searched - start) * 1000, (aggregated - searched) * 1000, int(found.count)  # type: ignore[attr-defined]
 
     run.prepare = prepare  # type: ignore[attr-defined]
     return run
@@ -255,26 +260,40 @@ def query(engine: str, directory: Path, *, queries: int, seed: int) -> dict[str,
             bare(q)
     layer_ms: list[float] = []
     bare_ms: list[float] = []
+    split: list[tuple[float, float, int]] = []  # bare: search ms, facets ms, hits
     for i, q in enumerate(mix):
         if bare:
             bare.prepare(q)  # type: ignore[attr-defined]
-        runs: list[tuple[list[float], Callable[[], object]]] = [(layer_ms, lambda q=q: backend.search(q))]
+        runs: list[tuple[list[float], Callable[[], Any]]] = [(layer_ms, lambda q=q: backend.search(q))]
         if bare:
             runs.append((bare_ms, lambda q=q: bare(q)))
         for timings, call in runs if i % 2 else reversed(runs):  # alternate which goes first
             start = time.perf_counter()
             result = call()
             timings.append((time.perf_counter() - start) * 1000)
-            if result is not None:
-                assert all(h.highlight for h in result.hits) and set(result.facets) == set(FACETS)  # type: ignore[attr-defined]
-    figures = {
+            if isinstance(result, tuple):
+                split.append(result)
+            else:
+                assert all(h.highlight for h in result.hits) and set(result.facets) == set(FACETS)
+    passages = backend.stats().passages
+    figures: dict[str, Any] = {
         "engine": engine,
-        "passages": backend.stats().passages,
+        "passages": passages,
         "queries": len(layer_ms),
         "layer": _percentiles(layer_ms),
         "bare": _percentiles(bare_ms) if bare_ms else None,
         "query_rss_mb": _rss_mb(),
     }
+    if split:  # where the bare engine's time goes, and how much the broad queries weigh
+        broad = [t for t, (_, _, hits) in zip(layer_ms, split, strict=True) if hits > passages / 10]
+        narrow = [t for t, (_, _, hits) in zip(layer_ms, split, strict=True) if hits <= passages / 10]
+        figures["split"] = {
+            "search_p95": _percentiles([s for s, _, _ in split])["p95"],
+            "facets_p95": _percentiles([f for _, f, _ in split])["p95"],
+            "broad": len(broad),
+            "broad_p95": _percentiles(broad)["p95"] if broad else None,
+            "narrow_p95": _percentiles(narrow)["p95"] if narrow else None,
+        }
     backend.close()
     return figures
 
@@ -353,6 +372,15 @@ def print_table(rows: Sequence[dict[str, Any]], *, load_before: str, load_after:
                 continue
             cells = " ".join(f"{figures[k]:>7.1f}" for k in ("p50", "p95", "p99", "max"))
             print(f"{first if label == 'layer' else '':<{len(first)}} {label:<6} {cells}")
+    for r in rows:
+        if split := r.get("split"):
+            broad = "" if split["broad_p95"] is None else f": their p95 {split['broad_p95']:.1f} ms"
+            narrow = "" if split["narrow_p95"] is None else f", the others' {split['narrow_p95']:.1f} ms"
+            print(
+                f"{r['engine']}: bare engine p95 split: search (hits + count) {split['search_p95']:.1f} ms, "
+                f"facets {split['facets_p95']:.1f} ms; {split['broad']} of {r['queries']} queries match over "
+                f"10% of the passages{broad}{narrow} (through the layer)"
+            )
     segmenters = ", ".join(sorted({r["segmenter"] for r in rows}))
     print(f"segmenter: {segmenters}; queries: 3 facets each, hits highlighted (layer); bare = tantivy alone")
     if any(r["kept"] for r in rows):
