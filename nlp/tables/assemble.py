@@ -349,7 +349,8 @@ class _Assembler:
 
     def values_follow(self, index: int) -> bool:
         line = self.tokens[index].line
-        for later in self.tokens[index + 1 :]:
+        for at in range(index + 1, len(self.tokens)):  # by index: a slice would copy every later token
+            later = self.tokens[at]
             if later.line != line:
                 return False
             if later.kind == "value":

@@ -28,7 +28,7 @@ __all__ = ["Piece", "recover_document", "recover_line", "split_pieces"]
 
 _TABLE_SECTIONS = frozenset({"active_disclosure", "applications", "review_litigation"})
 _RUN = re.compile(r"[-−]?\d(?:[ \u3000\u00a0]*[-−]?\d)*(?:[.．]\d+)?")
-_ENUMERATOR_AFTER_RUN = re.compile(r"^[.．、](?!\d)")
+_ENUMERATOR_AFTER_RUN = re.compile(r"[.．、](?!\d)")  # matched at the end of a run (no slice of the rest)
 # Enumerators that open a row label part: 一、 （一） 1. — a space goes before each inner one so the
 # tokenizer reads 三、本年度办理结果 （一）予以公开 as two parts of one label.
 _ENUMERATOR = re.compile(
@@ -99,7 +99,7 @@ def split_pieces(line: str) -> list[Piece]:
     for match in _RUN.finditer(line):
         text = carry + line[pos : match.start()]
         run, carry, pos = match.group(), "", match.end()
-        if _ENUMERATOR_AFTER_RUN.match(line[pos:]):
+        if _ENUMERATOR_AFTER_RUN.match(line, pos):
             run, carry = run[:-1].rstrip(), run[-1]
             if not run:  # 不予公开1.属于… : the digit was the enumerator and nothing else
                 carry = text + line[match.start() : pos]
@@ -322,9 +322,10 @@ def recover_document(doc: SourceDocument) -> SourceDocument:
         return doc
     lines: list[SourceLine] = []
     new_number: list[int] = []  # old line index → new 1-based number of its first piece
+    in_tables = _table_lines(doc.blocks)
     for line in doc.lines:
         new_number.append(len(lines) + 1)
-        in_block = doc.blocks and _in_block(len(new_number), doc.blocks)
+        in_block = len(new_number) in in_tables
         recovered = None if in_block else recover_line(line.text, dump=True)
         if recovered is None:
             lines.append(line)
@@ -337,8 +338,9 @@ def recover_document(doc: SourceDocument) -> SourceDocument:
     return doc.model_copy(update={"lines": lines, "blocks": blocks})
 
 
-def _in_block(number: int, blocks: Sequence[SourceBlock]) -> bool:
-    return any(b.kind == "table" and b.first_line <= number <= b.last_line for b in blocks)
+def _table_lines(blocks: Sequence[SourceBlock]) -> set[int]:
+    """The line numbers inside a table block (a set, not a scan of every block per line)."""
+    return {n for b in blocks if b.kind == "table" for n in range(b.first_line, b.last_line + 1)}
 
 
 def _renumbered(block: SourceBlock, new_number: Sequence[int]) -> SourceBlock:
