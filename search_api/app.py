@@ -16,13 +16,13 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nlp.errors import ErrorCode, GovReportError
 from nlp.settings import Settings
 from search_api.deps import BackendPool
+from search_api.pages import AssetFiles, assemble_pages
 from search_api.routers import (
     charts,
     check,
@@ -145,31 +145,12 @@ async def _security_headers(
     return response
 
 
-def _index_page() -> FileResponse:
-    return FileResponse(static_dir() / "index.html", media_type="text/html; charset=utf-8")
+def _page(path: str, html: bytes) -> Callable[[], Response]:
+    def serve() -> Response:
+        return Response(html, media_type="text/html; charset=utf-8")
 
-
-def _docs_page() -> FileResponse:
-    return FileResponse(static_dir() / "docs.html", media_type="text/html; charset=utf-8")
-
-
-# The workbench pages: each path answers its static HTML file (the page's script reads the rest of the
-# URL and asks the API); /report/{id} serves the same file for every id.
-_PAGES = {
-    "/report/{report_id}": "report.html",
-    "/reports": "reports.html",
-    "/findings": "findings.html",
-    "/compare": "compare.html",
-    "/check": "check.html",
-    "/charts": "charts.html",
-}
-
-
-def _page(name: str) -> Callable[..., FileResponse]:
-    def serve() -> FileResponse:
-        return FileResponse(static_dir() / name, media_type="text/html; charset=utf-8")
-
-    serve.__name__ = f"page_{name.removesuffix('.html')}"
+    name = path.strip("/").split("/")[0] or "index"
+    serve.__name__ = f"page_{name}"
     return serve
 
 
@@ -182,7 +163,7 @@ def create_app(*, settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=_lifespan,
         # Swagger UI and ReDoc load their scripts from a CDN; the server must work offline, so /docs
-        # is our own page (static/docs.html + docs.js) rendering /openapi.json.
+        # is our own page (static/docs.html in the shell, + docs.js) rendering /openapi.json.
         docs_url=None,
         redoc_url=None,
     )
@@ -196,9 +177,8 @@ def create_app(*, settings: Settings | None = None) -> FastAPI:
     routers = (search, reports, findings, compare, check, export, facets, stats, health, charts)
     for module in routers:
         app.include_router(module.router, prefix="/api")
-    app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)(_index_page)
-    app.api_route("/docs", methods=["GET", "HEAD"], include_in_schema=False)(_docs_page)
-    for path, name in _PAGES.items():
-        app.api_route(path, methods=["GET", "HEAD"], include_in_schema=False)(_page(name))
-    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+    # the pages (search_api.pages), assembled once here; /report/{id} answers the same page for every id
+    for path, html in assemble_pages(static_dir()).items():
+        app.api_route(path, methods=["GET", "HEAD"], include_in_schema=False)(_page(path, html))
+    app.mount("/static", AssetFiles(directory=static_dir()), name="static")
     return app

@@ -243,7 +243,7 @@ def test_api_index_page_and_assets_are_served(client: TestClient) -> None:
         assert response.status_code == 200 and kind in response.headers["content-type"]
 
 
-@pytest.mark.parametrize("name", ["index.html", "app.js", "style.css"])
+@pytest.mark.parametrize("name", ["_shell.html", "index.html", "app.js", "style.css"])
 def test_api_page_loads_nothing_external(name: str) -> None:
     text = (static_dir() / name).read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)

@@ -1,6 +1,7 @@
-"""The workbench's static files, without a browser: every page is served at its path, loads only our own
-files (no CDN), speaks Chinese, and the Chinese labels of labels.js stay those of configs/labels.yaml;
-the vendored ECharts ships with its licence and is package data."""
+"""The workbench's static files, without a browser: every page is served at its path, assembled from the
+shell and its fragment (search_api/pages.py), loads only our own files (no CDN), speaks Chinese, and the
+Chinese labels of labels.js stay those of configs/labels.yaml; the templates are not served as pages of
+their own; the vendored ECharts ships with its licence and is package data."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ import tomllib
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import get_args
 
 import pytest
 import yaml
 from fastapi.testclient import TestClient
 
 from nlp.settings import Settings
+from search_api import pages
 from search_api.app import create_app, static_dir
+from search_api.exporting import ExportFormat
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "search_api" / "static"
@@ -66,9 +70,14 @@ class _Page(HTMLParser):
             self.text.append(data)
 
 
+_BY_PATH = pages.assemble_pages(static_dir())
+ASSEMBLED = {page.fragment: _BY_PATH[page.path].decode("utf-8") for page in pages.PAGES}  # by fragment name
+
+
 def _parse(name: str) -> _Page:
+    """The page `name` as the server assembles it (the shell around the fragment of that name)."""
     page = _Page()
-    page.feed((STATIC / name).read_text(encoding="utf-8"))
+    page.feed(ASSEMBLED[name])
     return page
 
 
@@ -79,13 +88,58 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.mark.parametrize(("path", "name"), sorted(PAGES.items()))
+@pytest.mark.parametrize(("path", "name"), sorted({**PAGES, "/docs": "docs.html"}.items()))
 def test_page_is_served_at_its_path(client: TestClient, path: str, name: str) -> None:
     response = client.get(path)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    assert response.text == (static_dir() / name).read_text(encoding="utf-8")
+    assert response.text == ASSEMBLED[name]
+    assert response.text.startswith("<!doctype html>") and response.text.endswith("</body>\n</html>\n")
+    assert "{" not in response.text.replace('{"error": {"code", "message", "parameter"}}', "")  # no slot left
     assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert client.head(path).status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted({*PAGES.values(), "docs.html"}))
+def test_page_shows_the_site_navigation_marking_its_own_entry(name: str) -> None:
+    html = ASSEMBLED[name]
+    for href, label in pages.NAV:
+        assert re.search(f'<a href="{href}"( aria-current="page")?>{label}</a>', html), (name, href)
+    current = re.findall(r'<a href="([^"]*)" aria-current="page">', html)
+    served = next(p for p in pages.PAGES if p.fragment == name)
+    assert current == ([served.nav] if served.nav else [])  # as common.js marks it once scripts run
+    assert html.count('<header class="site-header">') == 1 and html.count("<title>") == 1
+
+
+@pytest.mark.parametrize(
+    "name", ["_shell.html", "_facets.html", "_pager.html", *sorted({*PAGES.values(), "docs.html"})]
+)
+def test_templates_are_not_served_as_pages_of_their_own(client: TestClient, name: str) -> None:
+    assert (STATIC / name).exists()
+    for path in (f"/static/{name}", f"/static/{name.upper()}"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.json()["error"]["code"] == "http_404", path
+    assert client.get("/static/style.css").status_code == 200
+
+
+def test_no_script_downloads_offer_every_export_format() -> None:
+    assert [key for key, _ in pages.EXPORT_FORMATS] == list(get_args(ExportFormat))
+    for name, what in (
+        ("reports.html", "reports"),
+        ("findings.html", "findings"),
+        ("compare.html", "passages"),
+    ):
+        for key, label in pages.EXPORT_FORMATS:
+            assert f'<a href="/api/export?what={what}&amp;format={key}">{label}</a>' in ASSEMBLED[name]
+    for key, label in pages.EXPORT_FORMATS:
+        assert f'<option value="{key}">{label}</option>' in ASSEMBLED["index.html"]
+
+
+def test_a_slot_alone_on_its_line_takes_its_indent_and_an_empty_one_its_line() -> None:
+    assert pages.fill("a\n  {x}\n  {y}\nb {x}\n", {"x": "1\n\n2", "y": ""}) == "a\n  1\n\n  2\nb 1\n\n2\n"
+    assert pages.fill('<code>{"error": {"code"}}</code>\n', {}) == '<code>{"error": {"code"}}</code>\n'
+    with pytest.raises(KeyError, match="unknown slot"):
+        pages.fill("{nope}\n", {})
 
 
 @pytest.mark.parametrize("name", sorted(set(PAGES.values())))
@@ -96,8 +150,7 @@ def test_page_loads_only_our_own_files(client: TestClient, name: str) -> None:
     for asset in page.assets:
         assert asset.startswith("/static/"), asset  # never a CDN
         assert client.get(asset).status_code == 200, asset
-    html = (STATIC / name).read_text(encoding="utf-8")
-    assert not re.search(r"""(src|href)=["']https?://""", html)
+    assert not re.search(r"""(src|href)=["']https?://""", ASSEMBLED[name])
 
 
 @pytest.mark.parametrize("name", sorted(set(PAGES.values())))
