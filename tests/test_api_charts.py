@@ -7,14 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import IndexOf, api_client
 from fastapi.testclient import TestClient
 
-from indexer.backends import open_backend
 from nlp.errors import ErrorCode
 from nlp.extract import extract_path
-from nlp.settings import Settings
-from search_api.app import create_app
-from search_api.ingest import ingest_paths
 from search_api.routers.charts import OUTCOME_GROUPS, ApplicationsChart, TopicsChart
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,15 +27,8 @@ KNOWN_CODES = {c.value for c in ErrorCode}
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("charts"), backend="sqlite")
-    backend = open_backend(settings)
-    try:
-        summary = ingest_paths(FILES, backend=backend, settings=settings)
-    finally:
-        backend.close()
-    assert summary.indexed == len(FILES) and not summary.failed, summary.to_dict()
-    with TestClient(create_app(settings=settings), raise_server_exceptions=False) as test_client:
+def client(index_of: IndexOf) -> Iterator[TestClient]:
+    with api_client(index_of(FILES)) as test_client:
         yield test_client
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import IndexOf, api_client
 from fastapi.testclient import TestClient
 
 from indexer.backends import open_backend
@@ -17,7 +18,6 @@ from nlp.extract import extract_path
 from nlp.settings import Settings
 from search_api.app import create_app
 from search_api.comparing import shared_spans
-from search_api.ingest import ingest_paths
 from search_api.models import CompareResponse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,15 +33,8 @@ KNOWN_CODES = {c.value for c in ErrorCode}
 
 
 @pytest.fixture(scope="module", params=["sqlite", "tantivy"])
-def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp(f"compare_{request.param}"), backend=request.param)
-    backend = open_backend(settings)
-    try:
-        summary = ingest_paths(FILES, backend=backend, settings=settings)
-    finally:
-        backend.close()
-    assert summary.indexed == len(FILES) and not summary.failed, summary.to_dict()
-    with TestClient(create_app(settings=settings), raise_server_exceptions=False) as test_client:
+def client(request: pytest.FixtureRequest, index_of: IndexOf) -> Iterator[TestClient]:
+    with api_client(index_of(FILES, request.param)) as test_client:
         yield test_client
 
 

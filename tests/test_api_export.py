@@ -15,13 +15,13 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import IndexOf, api_client
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from indexer.backends import open_backend
 from nlp.errors import ErrorCode
 from nlp.settings import Settings
-from search_api.app import create_app
 from search_api.catalog import FindingFilters
 from search_api.cli import app as cli_app
 from search_api.commands import export as export_command
@@ -34,7 +34,6 @@ from search_api.exporting import (
     parquet_schema,
     write_parquet,
 )
-from search_api.ingest import ingest_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = [
@@ -49,20 +48,13 @@ KNOWN_CODES = {c.value for c in ErrorCode}
 
 
 @pytest.fixture(scope="module")
-def indexed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("export_parquet"), backend="tantivy")
-    backend = open_backend(settings)
-    try:
-        summary = ingest_paths(FILES, backend=backend, settings=settings)
-    finally:
-        backend.close()
-    assert summary.indexed == len(FILES) and not summary.failed, summary.to_dict()
-    return settings
+def indexed(index_of: IndexOf) -> Settings:
+    return index_of(FILES, "tantivy")  # read only, shared with tests/test_api_reports.py
 
 
 @pytest.fixture(scope="module")
 def client(indexed: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings=indexed), raise_server_exceptions=False) as test_client:
+    with api_client(indexed) as test_client:
         yield test_client
 
 

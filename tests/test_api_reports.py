@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import IndexOf, api_client
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -36,20 +37,13 @@ KNOWN_CODES = {c.value for c in ErrorCode}
 
 
 @pytest.fixture(scope="module", params=["sqlite", "tantivy"])
-def indexed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    settings = Settings(data_dir=tmp_path_factory.mktemp(f"reports_{request.param}"), backend=request.param)
-    backend = open_backend(settings)
-    try:
-        summary = ingest_paths(FILES, backend=backend, settings=settings)
-    finally:
-        backend.close()
-    assert summary.indexed == len(FILES) and not summary.failed, summary.to_dict()
-    return settings
+def indexed(request: pytest.FixtureRequest, index_of: IndexOf) -> Settings:
+    return index_of(FILES, request.param)  # read only; the tests that write build their own
 
 
 @pytest.fixture(scope="module")
 def client(indexed: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings=indexed), raise_server_exceptions=False) as test_client:
+    with api_client(indexed) as test_client:
         yield test_client
 
 

@@ -3,28 +3,19 @@ Elasticsearch whenever ES_URL (settings.es_url) names a live server."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import build_test_report
+from conftest import BACKENDS, backend_holding, build_test_report
 
-from indexer.backends import open_backend
 from indexer.backends.base import SearchBackend
 from indexer.documents import build_bundle
 from indexer.query import SearchFilters, SearchQuery, encode_page_token
 from nlp.errors import ErrorCode, GovReportError
-from nlp.settings import Settings, get_settings
 from nlp.topics import topics_for
 
-_ES_URL = get_settings().es_url
-_NO_ES = "ES_URL is not set: no Elasticsearch to test against"
 EMBEDDED = ["sqlite", "tantivy"]
-BACKENDS = [
-    *EMBEDDED,
-    pytest.param("elasticsearch", marks=[pytest.mark.es, pytest.mark.skipif(not _ES_URL, reason=_NO_ES)]),
-]
 
 REPORTS = [
     build_test_report(
@@ -67,19 +58,9 @@ REPORTS = [
 
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
-    settings = Settings(
-        backend=request.param,
-        data_dir=tmp_path,
-        es_url=_ES_URL,
-        es_index=f"govreport-test-{uuid.uuid4().hex[:8]}",
-    )
-    opened = open_backend(settings)
-    outcome = opened.index([build_bundle(r, topics_of=topics_for) for r in REPORTS])  # type: ignore[arg-type]
-    assert not outcome.failed and len(outcome.indexed) == len(REPORTS)
-    yield opened
-    if request.param == "elasticsearch":
-        opened.client.indices.delete(index=f"{settings.es_index}-v*")  # type: ignore[attr-defined]
-    opened.close()
+    bundles = [build_bundle(r, topics_of=topics_for) for r in REPORTS]  # type: ignore[arg-type]
+    with backend_holding(request.param, tmp_path, bundles) as opened:
+        yield opened
 
 
 def _search(backend: SearchBackend, text: str = "", **kwargs: object) -> object:

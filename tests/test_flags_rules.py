@@ -5,30 +5,17 @@ each backend (Elasticsearch when ES_URL names a live server)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import build_test_report
+from conftest import BACKENDS, backend_holding, build_test_report
 
-from indexer.backends import open_backend
 from indexer.backends.base import SearchBackend
 from indexer.backends.elasticsearch import bulk_actions, search_body
 from indexer.documents import ReportBundle, build_bundle, report_wide_rules
 from indexer.query import SearchQuery, check_query
 from nlp.schema import Finding, FindingCell, Report, Span
-from nlp.settings import Settings, get_settings
-
-_ES_URL = get_settings().es_url
-BACKENDS = [
-    "sqlite",
-    "tantivy",
-    pytest.param(
-        "elasticsearch",
-        marks=[pytest.mark.es, pytest.mark.skipif(not _ES_URL, reason="ES_URL is not set: no Elasticsearch")],
-    ),
-]
 
 
 def _report() -> Report:
@@ -87,20 +74,10 @@ def test_es_bulk_and_search_bodies_carry_rule_flags() -> None:
 
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
-    settings = Settings(
-        backend=request.param,
-        data_dir=tmp_path,
-        es_url=_ES_URL,
-        es_index=f"govreport-test-{uuid.uuid4().hex[:8]}",
-    )
-    opened = open_backend(settings)
     clean = build_test_report("b/clean.txt", [("problem", "二是公开平台建设实效性仍需提升。")])
-    outcome = opened.index([_bundle(), build_bundle(clean)])  # type: ignore[arg-type]
-    assert not outcome.failed
-    yield opened
-    if request.param == "elasticsearch":
-        opened.client.indices.delete(index=f"{settings.es_index}-v*")  # type: ignore[attr-defined]
-    opened.close()
+    bundles = [_bundle(), build_bundle(clean)]  # type: ignore[arg-type]
+    with backend_holding(request.param, tmp_path, bundles) as opened:
+        yield opened
 
 
 def _flagged(backend: SearchBackend, flag: str) -> list[int]:

@@ -5,27 +5,18 @@ ReportLookup.matches says; the Elasticsearch request body asserted without a ser
 from __future__ import annotations
 
 import itertools
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import BACKENDS, backend_holding
 
 from indexer.backends import open_backend
 from indexer.backends.base import ReportLookup, SearchBackend
 from indexer.backends.elasticsearch import lookup_body
 from indexer.documents import ReportBundle, ReportDoc
-from nlp.settings import Settings, get_settings
+from nlp.settings import Settings
 
-_ES_URL = get_settings().es_url
-BACKENDS = [
-    "sqlite",
-    "tantivy",
-    pytest.param(
-        "elasticsearch",
-        marks=[pytest.mark.es, pytest.mark.skipif(not _ES_URL, reason="ES_URL is not set")],
-    ),
-]
 PLACES = [
     ("福建省", "平潭综合实验区", None),
     ("福建省", "平潭综合实验区", "金井片区"),
@@ -63,21 +54,8 @@ LOOKUPS = [
 
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
-    settings = Settings(
-        backend=request.param,
-        data_dir=tmp_path,
-        es_url=_ES_URL,
-        es_index=f"govreport-test-{uuid.uuid4().hex[:8]}",
-    )
-    opened = open_backend(settings)
-    outcome = opened.index([ReportBundle(report=doc) for doc in _docs()])
-    assert not outcome.failed
-    if request.param == "elasticsearch":
-        opened.client.indices.refresh(index=settings.es_index)  # type: ignore[attr-defined]
-    yield opened
-    if request.param == "elasticsearch":
-        opened.client.indices.delete(index=f"{settings.es_index}-v*")  # type: ignore[attr-defined]
-    opened.close()
+    with backend_holding(request.param, tmp_path, [ReportBundle(report=doc) for doc in _docs()]) as opened:
+        yield opened
 
 
 @pytest.mark.parametrize("lookup", LOOKUPS, ids=range(len(LOOKUPS)))

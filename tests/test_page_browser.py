@@ -8,68 +8,28 @@ skipped with that reason when either is missing. The screenshot goes to pytest's
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
+from conftest import live_server, start_chromium
 
 from nlp.settings import Settings
-from search_api.app import create_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 WAIT_SECONDS = 30  # an upper bound for waits, never an assertion about speed
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def base_url(seeded_data_dir: Path) -> Iterator[str]:
-    settings = Settings(data_dir=seeded_data_dir, backend="sqlite", host="127.0.0.1", port=_free_port())
-    config = uvicorn.Config(
-        create_app(settings=settings), host=settings.host, port=settings.port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://{settings.host}:{settings.port}"
-    server.should_exit = True
-    thread.join(timeout=WAIT_SECONDS)
+    with live_server(Settings(data_dir=seeded_data_dir, backend="sqlite")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    if not CHROMIUM or not CHROMEDRIVER:
-        pytest.skip("chromium or chromedriver not installed (apt-get install -y chromium chromium-driver)")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--window-size=1280,1000", "--lang=zh-CN",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):  # fmt: skip
-        options.add_argument(flag)
-    browser = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    browser = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
     yield browser
     browser.quit()
 

@@ -15,21 +15,12 @@ import base64
 import csv
 import io
 import re
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-
-from indexer.backends import open_backend
-from nlp.settings import Settings
-from search_api.app import create_app
-from search_api.ingest import ingest_paths
+from conftest import IndexOf, live_server, start_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -44,8 +35,6 @@ FILES = [
     UNBALANCED,
 ]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 WAIT_SECONDS = 30  # an upper bound for waits, never an assertion about speed
 WIDTHS = {"desktop": 1280, "phone": 390}
 MAX_SHOT_HEIGHT = 3000  # screenshots show the page beyond the window, down to this many pixels
@@ -53,39 +42,10 @@ MAX_SHOT_HEIGHT = 3000  # screenshots show the page beyond the window, down to t
 Driver = Any  # selenium's WebDriver (selenium is a test extra; imported lazily)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def indexed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("workbench"), backend="sqlite")
-    backend = open_backend(settings)
-    try:
-        summary = ingest_paths(FILES, backend=backend, settings=settings)
-    finally:
-        backend.close()
-    assert summary.indexed == len(FILES) and not summary.failed, summary.to_dict()
-    return settings
-
-
-@pytest.fixture(scope="module")
-def base_url(indexed: Settings) -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings=indexed), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=WAIT_SECONDS)
+def base_url(index_of: IndexOf) -> Iterator[str]:
+    with live_server(index_of(FILES)) as url:  # the page only reads: the index is shared
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -95,28 +55,7 @@ def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory: pytest.TempPathFactory, downloads: Path) -> Iterator[Driver]:
-    if not CHROMIUM or not CHROMEDRIVER:
-        pytest.skip("chromium or chromedriver not installed (apt-get install -y chromium chromium-driver)")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--window-size=1280,1000", "--lang=zh-CN",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):  # fmt: skip
-        options.add_argument(flag)
-    options.add_experimental_option(
-        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
-    )
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    browser.execute_cdp_cmd(
-        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
-    )
+    browser = start_chromium(tmp_path_factory.mktemp("chromium-profile"), downloads)
     yield browser
     browser.quit()
 
