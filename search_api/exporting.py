@@ -200,11 +200,19 @@ def _records_of(
 
 
 def export_records(
-    backend: SearchBackend, what: str, filters: FindingFilters, *, page_size: int = 100
+    backend: SearchBackend,
+    what: str,
+    filters: FindingFilters,
+    *,
+    page_size: int = 100,
+    terms: SearchTerms | None = None,
 ) -> Iterator[Record]:
     """The records of `what` for the reports passing `filters` (rule and severity narrow findings), in
-    region order. The report list is read now (a backend error raises here, before anything is sent);
-    each report's detail is read as the records are consumed."""
+    region order; for what=search, every hit of the search `terms` and the filters name (`search_records`).
+    The report list (or the first page of hits) is read now, so a backend error or a bad query raises
+    here, before anything is sent; each report's detail is read as the records are consumed."""
+    if what == "search":
+        return search_records(backend, search_query(terms or SearchTerms(), filters), page_size=page_size)
     reports = sort_reports(filter_reports(backend.reports(), filters), "region")
     return _records_of(backend, what, reports, filters, page_size)
 

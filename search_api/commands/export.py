@@ -69,14 +69,7 @@ def export_command(
     Lines or Parquet."""
     from indexer.backends import open_backend
     from search_api.catalog import FindingFilters
-    from search_api.exporting import (
-        SearchTerms,
-        export_lines,
-        export_records,
-        search_query,
-        search_records,
-        write_parquet,
-    )
+    from search_api.exporting import SearchTerms, export_lines, export_records, write_parquet
 
     if output_format is Format.parquet and output is None and _is_terminal(sys.stdout):
         code = ErrorCode.OPTION_UNSUPPORTED.value
@@ -94,14 +87,13 @@ def export_command(
     try:
         search_backend = open_backend(settings, create=False)  # a read never creates an index
         try:
-            cap = settings.page_size_cap
-            if what is What.search:  # the same search as GET /api/export?what=search
-                terms = SearchTerms(
-                    q=query, section=section or [], kind=kind or [], topic=topic or [], sort=sort.value
-                )
-                records = search_records(search_backend, search_query(terms, filters), page_size=cap)
-            else:
-                records = export_records(search_backend, what.value, filters, page_size=cap)
+            # what=search: the same search as GET /api/export?what=search
+            terms = SearchTerms(
+                q=query, section=section or [], kind=kind or [], topic=topic or [], sort=sort.value
+            )
+            records = export_records(
+                search_backend, what.value, filters, page_size=settings.page_size_cap, terms=terms
+            )
             if output_format is Format.parquet:
                 if output is None:
                     sys.stdout.flush()

@@ -29,8 +29,6 @@ from search_api.exporting import (
     SearchTerms,
     export_lines,
     export_records,
-    search_query,
-    search_records,
     write_parquet,
 )
 from search_api.models import ErrorBody
@@ -92,11 +90,8 @@ def export(
 ) -> StreamingResponse:
     """Every cell, finding, passage or report of the reports passing the filters, as CSV, JSON Lines or
     Parquet."""
-    cap = settings.page_size_cap
-    if params.what == "search":  # the first page is asked for now: a bad query is a 400, not a cut stream
-        found = search_records(backend, search_query(params, params), page_size=cap)
-    else:
-        found = export_records(backend, params.what, params, page_size=cap)
+    # the report list or the first page of hits is read now: a bad query is a 400, not a cut stream
+    found = export_records(backend, params.what, params, page_size=settings.page_size_cap, terms=params)
     records = _shown(found)
     filename = f"govreport-{params.what}.{params.format}"
     disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
