@@ -82,6 +82,10 @@ class ApplicationsRow(BaseModel):
     warnings: int = 0
 
 
+# The fields a row takes from its report document as they are (ReportDoc names them alike).
+_REPORT_FIELDS = {"report_id", "issuing_body", "province", "city", "county", "level", "year"}
+
+
 class ApplicationsChart(BaseModel):
     total: int  # reports matching the filters
     outcome_groups: dict[str, list[str]]  # group → the template's row keys summed into it
@@ -119,13 +123,7 @@ def applications_row(doc: ReportDoc) -> ApplicationsRow:
         found = [v for v in (_total(values, row) for row in rows) if v is not None]
         outcomes[group] = sum(found) if found else None
     return ApplicationsRow(
-        report_id=doc.report_id,
-        issuing_body=doc.issuing_body,
-        province=doc.province,
-        city=doc.city,
-        county=doc.county,
-        level=doc.level,
-        year=doc.year,
+        **doc.model_dump(include=_REPORT_FIELDS),
         received=_total(values, "new_received"),
         carried_over=_total(values, "carried_over"),
         outcomes=outcomes,
