@@ -300,7 +300,9 @@ class Table(_Model):
 
     def row(self, key: str) -> TableRow | None:
         """The first row of `key` (an index lookup: a table of a file repeating its tables has thousands)."""
-        return self._row_index.find(self.rows, key)
+        private = self.__pydantic_private__  # read directly: the attribute path costs more than a lookup
+        index = private.get("_row_index") if private else None
+        return (index if isinstance(index, _FirstRowByKey) else self._row_index).find(self.rows, key)
 
     def cell(self, row: str, column: str) -> Cell | None:
         found = self.row(row)
