@@ -18,7 +18,7 @@ Thresholds, cues and what counts as a neighbour live in `configs/compare.yaml`.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -394,8 +394,8 @@ def flags_among(
     others where boilerplate_flags is quadratic, so a report can be flagged against its neighbourhood."""
     cfg = config or load_compare_config()
     unique = [report, *{r.sha256: r for r in others if r.sha256 != report.sha256}.values()]
-    pairs = [pair for r in unique for pair in _records_of(r, kind="all", config=cfg)]
-    own = [i for i, (_, item) in enumerate(pairs) if item.report is report]
+    pairs = [pair for r in unique for pair in _cached_records(r, config=cfg)]
+    own = list(range(len(_cached_records(report, config=cfg))))
     mine = set(own)
     if not own:
         return {}
@@ -417,7 +417,7 @@ def flags_among(
 
     flags: dict[int, set[str]] = defaultdict(set)
     for i in own:
-        start = pairs[i][1].passage.span.start
+        start = pairs[i][1].span.start
         if common(i):
             flags[start].add("common_phrase")
         for j in partners:
@@ -431,6 +431,24 @@ def flags_among(
                     ("boilerplate", "copied_neighbour" if kind == "neighbour" else "copied_prev_year")
                 )
     return {start: [f for f in FLAG_ORDER if f in names] for start, names in flags.items()}
+
+
+_RECORDS_KEPT = 4096  # reports whose comparable passages stay normalised (a neighbourhood is asked again)
+_records_kept: OrderedDict[tuple[str, CompareConfig], list[tuple[PassageRecord, Passage]]] = OrderedDict()
+
+
+def _cached_records(report: Report, *, config: CompareConfig) -> list[tuple[PassageRecord, Passage]]:
+    """_records_of(report), normalised once per report content (the sha256) and config: flags_among is
+    asked about the same neighbours again and again as a corpus grows."""
+    key = (report.sha256, config)
+    if key in _records_kept:
+        _records_kept.move_to_end(key)
+        return _records_kept[key]
+    found = [(record, item.passage) for record, item in _records_of(report, kind="all", config=config)]
+    _records_kept[key] = found
+    if len(_records_kept) > _RECORDS_KEPT:
+        _records_kept.popitem(last=False)
+    return found
 
 
 def _related(records: Sequence[PassageRecord], i: int, j: int, config: CompareConfig) -> bool:
