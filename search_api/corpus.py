@@ -95,16 +95,24 @@ class Neighbourhoods:
         self.checked = checked
         self.config = config or load_compare_config()
         self._stored: OrderedDict[str, Member] = OrderedDict()  # LRU of parsed stored reports
+        self._records: dict[str, PassageRecord] = {}
 
     # --- who is related --------------------------------------------------------------------------
 
     def _record(self, report: Report) -> PassageRecord:
-        return PassageRecord(
-            body=body_key(report, config=self.config),
-            neighbourhood=neighbourhood_key(report, config=self.config),
-            year=_compare_year(report),
-            norm="",
-        )
+        """Who wrote the report, as nlp.compare relates passages (kept: asked for every pair)."""
+        record = self._records.get(report.sha256)
+        if record is None:
+            if len(self._records) >= _CACHE * 128:
+                self._records.clear()
+            record = PassageRecord(
+                body=body_key(report, config=self.config),
+                neighbourhood=neighbourhood_key(report, config=self.config),
+                year=_compare_year(report),
+                norm="",
+            )
+            self._records[report.sha256] = record
+        return record
 
     def copies_related(self, a: Report, b: Report) -> bool:
         """Whether nlp.compare pairs passages of the two reports."""
@@ -125,10 +133,14 @@ class Neighbourhoods:
             return []
         gap = max(self.config.max_year_gap, 1)
         place = {"province": doc.province, "city": doc.city, "county": doc.county}
+        # the same body in other years: by name, and — except a department, known by its name alone
+        # (nlp.compare.body_key, nlp.lint.cross_rules.same_body) — by its place at its level
+        by_place = doc.province is not None and doc.level != "department"
         same_body = ReportLookup(
             first_year=years[0] - gap,
             last_year=years[-1] + gap,
-            scope="county" if doc.province is not None else None,
+            scope="county" if by_place else None,
+            level=doc.level,
             body=doc.issuing_body,
             **place,
         )
@@ -186,6 +198,7 @@ class _Chunk:
         # old versions being replaced: their neighbours lose them (their place may differ from the new one's)
         old = (hood.backend.get_report(i) for i in sorted(hidden))
         self._touched: dict[str, Member | None] = {}
+        self._neighbours: dict[tuple[str, bool], list[Member]] = {}
         self.replaced = [m for m in (self.stored(d) for d in old if d is not None) if m is not None]
 
     def stored(self, doc: ReportDoc) -> Member | None:
@@ -216,8 +229,13 @@ class _Chunk:
         return [found[i] for i in sorted(found)]
 
     def neighbours(self, member: Member, *, before: bool = False) -> list[Member]:
-        related = self.hood.related
-        return [m for m in self.candidates(member, before=before) if related(member.report, m.report)]
+        """The reports related to `member` (now, or before this chunk), asked once per chunk."""
+        key = (member.report_id, before)
+        if key not in self._neighbours:
+            related = self.hood.related
+            found = self.candidates(member, before=before)
+            self._neighbours[key] = [m for m in found if related(member.report, m.report)]
+        return self._neighbours[key]
 
     def flags(self, member: Member, neighbours: Sequence[Member]) -> dict[int, list[str]]:
         copies = [m.report for m in neighbours if self.hood.copies_related(member.report, m.report)]

@@ -26,6 +26,7 @@ PLACES = [
 ]
 BODIES = ["平潭综合实验区公安局", "平潭综合实验区财政金融局", None]
 YEARS = [2019, 2021, 2022, 2023, None]
+LEVELS = ["department", "city", "unknown"]
 
 
 def _docs() -> list[ReportDoc]:
@@ -34,7 +35,7 @@ def _docs() -> list[ReportDoc]:
         docs.append(
             ReportDoc(
                 report_id=f"{number:064x}", source=f"r{number}.txt", issuing_body=body,
-                province=province, city=city, county=county, year=year,
+                province=province, city=city, county=county, year=year, level=LEVELS[number % len(LEVELS)],
             )
         )  # fmt: skip
     return docs
@@ -49,6 +50,10 @@ LOOKUPS = [
     ),
     ReportLookup(first_year=2021, last_year=2021, province="福建省", scope="province"),
     ReportLookup(first_year=2019, last_year=2023, scope=None),
+    ReportLookup(
+        first_year=2019, last_year=2023, province="福建省", city="平潭综合实验区", level="city", body="某局"
+    ),
+    ReportLookup(first_year=2021, last_year=2023, province="江苏省", scope="city", level="department"),
 ]
 
 
@@ -143,3 +148,9 @@ def test_ingest_prepared_columns_are_not_cut_again(
         assert opened.search(SearchQuery(text="解读")).total == 1
     finally:
         opened.close()
+
+
+def test_ingest_lookup_es_body_level_joins_the_place() -> None:
+    lookup = ReportLookup(first_year=2021, last_year=2021, province="福建省", scope="province", level="city")
+    either = lookup_body(lookup)["query"]["bool"]["filter"][-1]["bool"]["should"]
+    assert either == [{"bool": {"filter": [{"term": {"province": "福建省"}}, {"term": {"level": "city"}}]}}]

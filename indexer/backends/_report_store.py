@@ -36,6 +36,9 @@ CREATE TABLE IF NOT EXISTS reports (
 );
 CREATE INDEX IF NOT EXISTS reports_source ON reports(source);
 CREATE INDEX IF NOT EXISTS reports_year ON reports(year);
+CREATE INDEX IF NOT EXISTS reports_city ON reports(json_extract(doc, '$.city'), year);
+CREATE INDEX IF NOT EXISTS reports_province ON reports(json_extract(doc, '$.province'), year);
+CREATE INDEX IF NOT EXISTS reports_body ON reports(json_extract(doc, '$.issuing_body'), year);
 CREATE TABLE IF NOT EXISTS report_details (
     report_id TEXT PRIMARY KEY,
     doc TEXT NOT NULL
@@ -86,26 +89,29 @@ def report_counts(conn: sqlite3.Connection) -> tuple[int, dict[str, int]]:
     return reports, {("unknown" if y is None else str(y)): n for y, n in years}
 
 
-def _lookup_sql(lookup: ReportLookup) -> tuple[str, list[object]]:
-    """The lookup as SQL: the year range from the column's index, place and body read from the stored
-    document (json_extract), so the table needs no column per field."""
+# the stored document's fields the lookup indexes (expression indexes in REPORTS_SCHEMA: the same text)
+_FIELD_SQL = {name: f"json_extract(doc, '$.{name}')" for name in ("city", "province", "issuing_body")}
+
+
+def _lookup_queries(lookup: ReportLookup) -> list[tuple[str, list[object]]]:
+    """The lookup as SQL, one query per way to match, each served by an index on (field, year): by place
+    through its finest known field among city and province, by body through the name. A query may return
+    more than matches (the other place fields are compared afterwards)."""
+    years: list[object] = [lookup.first_year, lookup.last_year]
+    queries: list[tuple[str, list[object]]] = []
     place = lookup.place()
-    conditions = [f"json_extract(doc, '$.{name}') IS ?" for name in place]
-    either = [" AND ".join(conditions)] if conditions else []
+    field = next((f for f in ("city", "province") if place.get(f) is not None), None)
+    if field is not None:
+        queries.append((f"{_FIELD_SQL[field]} = ? AND year BETWEEN ? AND ?", [place[field], *years]))
+    elif place:  # a place of no known city or province: every report of none
+        queries.append(("year BETWEEN ? AND ?", years))
     if lookup.body is not None:
-        either.append("json_extract(doc, '$.issuing_body') = ?")
-    if not either:
-        return "SELECT doc FROM reports WHERE 0", []
-    sql = (
-        "SELECT doc FROM reports WHERE year BETWEEN ? AND ? AND "
-        f"({' OR '.join(f'({c})' for c in either)}) ORDER BY report_id"
-    )
-    body = [lookup.body] if lookup.body is not None else []
-    return sql, [lookup.first_year, lookup.last_year, *place.values(), *body]
+        queries.append((f"{_FIELD_SQL['issuing_body']} = ? AND year BETWEEN ? AND ?", [lookup.body, *years]))
+    return [(f"SELECT report_id, doc FROM reports WHERE {where}", values) for where, values in queries]
 
 
 def lookup_report_docs(conn: sqlite3.Connection, lookup: ReportLookup) -> list[ReportDoc]:
     """The report documents the lookup matches (ReportLookup.matches decides), in report id order."""
-    sql, parameters = _lookup_sql(lookup)
-    docs = [ReportDoc.model_validate_json(row[0]) for row in conn.execute(sql, parameters)]
+    rows = {row[0]: row[1] for sql, values in _lookup_queries(lookup) for row in conn.execute(sql, values)}
+    docs = [ReportDoc.model_validate_json(rows[i]) for i in sorted(rows)]
     return [doc for doc in docs if lookup.matches(doc)]

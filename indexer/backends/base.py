@@ -98,7 +98,8 @@ class ReportLookup(_Model):
     """Reports of the years first_year…last_year that are of this place or of this body (either will do):
     what corpus-level analysis asks for a report that arrives (its body's neighbouring years, its city's
     bodies of the year). `scope` says which place fields must be equal (None equals None); None: the
-    place is not asked for. `body` is the issuing body's name, compared exactly."""
+    place is not asked for; `level`, when given, must be equal too for a match by place. `body` is the
+    issuing body's name, compared exactly."""
 
     first_year: int
     last_year: int
@@ -106,12 +107,14 @@ class ReportLookup(_Model):
     city: str | None = None
     county: str | None = None
     scope: Scope | None = "county"
+    level: str | None = None
     body: str | None = None
 
     def place(self) -> dict[str, str | None]:
-        """The place fields that must be equal, with their values (empty: not by place)."""
+        """The fields that must be equal for a match by place, with their values (empty: not by place)."""
         fields = _SCOPE_FIELDS[self.scope] if self.scope else ()
-        return {name: getattr(self, name) for name in fields}
+        place = {name: getattr(self, name) for name in fields}
+        return place | {"level": self.level} if place and self.level is not None else place
 
     def matches(self, doc: ReportDoc) -> bool:
         """The reference semantics every backend's lookup_reports answers with."""
