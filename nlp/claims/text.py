@@ -46,14 +46,13 @@ def _is_digit(ch: str) -> bool:
     return ch.isdigit() or ch in "０１２３４５６７８９"
 
 
-def _keep_space(line: str, i: int) -> bool:
+def _keep_space(before: str, after: str) -> bool:
     """A space is kept (once) only between two digits or two Latin letters, where removing it would
-    merge two numbers or two words."""
-    before = line[:i].rstrip()
-    after = line[i:].lstrip()
+    merge two numbers or two words (`before`, `after`: the nearest printed characters on either side of
+    the space, "" at the line's ends)."""
     if not before or not after:
         return False
-    a, b = before[-1], after[0]
+    a, b = before, after
     return (_is_digit(a) and _is_digit(b)) or (a.isascii() and a.isalpha() and b.isascii() and b.isalpha())
 
 
@@ -86,11 +85,19 @@ def _emit_line(out: list[str], offsets: list[int], line: str, pos: int) -> None:
     if out and out[-1] != BOUNDARY and _is_digit(out[-1]) and _is_digit(line[first]):
         out.append(" ")  # a number wrapped across lines stays two numbers
         offsets.append(pos - 1)
+    before = ""  # the last printed character so far
+    after, run_end = "", -1  # the first printed character after the current run of white space
     for i, ch in enumerate(line):
         if ch.isspace():
-            if _keep_space(line, i) and out and out[-1] != " ":
+            if i > run_end:  # a new run: find its end once (one look per run, not the rest per space)
+                run_end = i
+                while run_end < len(line) and line[run_end].isspace():
+                    run_end += 1
+                after = line[run_end] if run_end < len(line) else ""
+            if _keep_space(before, after) and out and out[-1] != " ":
                 out.append(" ")
                 offsets.append(pos + i)
             continue
+        before = ch
         out.append(ch)
         offsets.append(pos + i)
