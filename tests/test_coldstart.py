@@ -19,7 +19,18 @@ TEXTS = sorted(
     key=str,
 )
 SMALL = ROOT / "samples" / "seeds" / "zhongmou_2020.txt"
-NEVER_ON_START = ("spacy", "thinc", "pandas", "pdfplumber", "pdfminer", "pypdfium2", "bs4", "docx", "pyarrow")
+NEVER_ON_START = (
+    "spacy",
+    "thinc",
+    "pandas",
+    "pdfplumber",
+    "pdfminer",
+    "pypdfium2",
+    "fontTools",
+    "bs4",
+    "docx",
+    "pyarrow",
+)
 
 
 def _modules_after(code: str, env: dict[str, str] | None = None) -> list[str]:
