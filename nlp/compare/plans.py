@@ -433,7 +433,7 @@ def flags_among(
     return {start: [f for f in FLAG_ORDER if f in names] for start, names in flags.items()}
 
 
-_RECORDS_KEPT = 4096  # reports whose comparable passages stay normalised (a neighbourhood is asked again)
+_RECORDS_KEPT = 1024  # reports whose comparable passages stay normalised (a neighbourhood is asked again)
 _records_kept: OrderedDict[tuple[str, CompareConfig], list[tuple[PassageRecord, Passage]]] = OrderedDict()
 
 
