@@ -32,7 +32,7 @@ words, page furniture dropped), so for a paragraph printed on one line
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -803,12 +803,31 @@ def _family_markers(text: str, pattern: re.Pattern[str]) -> list[re.Match[str]]:
     return [m for m in pattern.finditer(text) if m.start() == 0 or after.match(text[m.start() - 1])]
 
 
+# Where the text after an item's marker stops being a group heading's.
+_GROUP_HEAD_END = re.compile(r"(?<=[。：:])|(?=[一二三四五六七八九十]是)|(?<=\S)[ \u3000]")
+
+
+def _group_head(text: str, start: int, limit: int) -> str | None:
+    """The text from `start` to the first _GROUP_HEAD_END after it, white space removed; None when it
+    is surely longer than `limit`. Read through a window that grows, not a copy of the rest of the
+    paragraph per marker: a split inside the window (short of its last character, which a lookahead
+    may need the next one for) is the split in the whole text; none there means the head holds the
+    window's text but its last character."""
+    window = 4 * limit + 64
+    while True:
+        rest = text[start : start + window]
+        parts = _GROUP_HEAD_END.split(rest, maxsplit=1)
+        if start + window >= len(text) or (len(parts) == 2 and len(parts[0]) < len(rest)):
+            return _SPACE.sub("", parts[0])
+        if len(_SPACE.sub("", rest[:-1])) > limit:
+            return None
+        window *= 2
+
+
 def _group_kind(text: str, match: re.Match[str]) -> PassageKind | None:
     """The kind a group heading announces, when the item that `match` starts is one."""
     rules = _rules()
-    rest = text[match.end() :]
-    head = re.split(r"(?<=[。：:])|(?=[一二三四五六七八九十]是)|(?<=\S)[ \u3000]", rest, maxsplit=1)[0]
-    head = _SPACE.sub("", head)
+    head = _group_head(text, match.end(), rules.max_group_chars)
     if not head or len(head) > rules.max_group_chars:
         return None
     if rules.problem_group.match(head):
@@ -840,10 +859,6 @@ def _cuts(para: _Para, family: str | None) -> list[_Cut]:
     if 0 not in cuts:
         cuts[0] = _Cut(0, None, None, None)
     return [cuts[k] for k in sorted(cuts)]
-
-
-def _sentence_starts(text: str) -> list[int]:
-    return [0] + [i + 1 for i, ch in enumerate(text[:-1]) if ch in _SENTENCE_END]
 
 
 def _cue_at(text: str, start: int) -> bool:
@@ -917,7 +932,17 @@ def _item_pieces(para: _Para, cut: _Cut, end: int, following: _Cut | None, phase
 
 
 def _first_cue(text: str, start: int, end: int) -> int | None:
-    return next((s for s in _sentence_starts(text) if start <= s < end and _cue_at(text, s)), None)
+    return next((s for s in _sentence_starts_between(text, start, end) if _cue_at(text, s)), None)
+
+
+def _sentence_starts_between(text: str, start: int, end: int) -> Iterator[int]:
+    """The sentence starts s of `text` (0, and each position after a sentence end but the text's
+    end) with start <= s < end, in order: only [start, end) is read, not the whole paragraph per item."""
+    if start <= 0 < end:
+        yield 0
+    for i in range(max(start - 1, 0), min(end - 1, len(text) - 1)):
+        if text[i] in _SENTENCE_END:
+            yield i + 1
 
 
 def _lead_pieces(para: _Para, start: int, end: int, following: _Cut | None, phase: _Phase) -> list[_Piece]:
