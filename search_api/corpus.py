@@ -195,6 +195,7 @@ class _Chunk:
         self.arrivals = {m.report_id: m for m in arrivals}
         self.hidden = hidden | set(self.arrivals)
         self._answers: dict[str, list[ReportDoc]] = {}
+        self._arrivals_found: dict[str, dict[str, Member]] = {}
         # old versions being replaced: their neighbours lose them (their place may differ from the new one's)
         old = (hood.backend.get_report(i) for i in sorted(hidden))
         self._touched: dict[str, Member | None] = {}
@@ -213,6 +214,14 @@ class _Chunk:
             self._answers[key] = self.hood.backend.lookup_reports(lookup)
         return self._answers[key]
 
+    def _arriving(self, lookup: ReportLookup) -> dict[str, Member]:
+        """The arrivals the lookup matches (the index does not hold them yet)."""
+        key = lookup.model_dump_json()
+        if key not in self._arrivals_found:
+            found = {i: m for i, m in self.arrivals.items() if lookup.matches(m.doc)}
+            self._arrivals_found[key] = found
+        return self._arrivals_found[key]
+
     def candidates(self, member: Member, *, before: bool = False) -> list[Member]:
         """Reports the lookups find for `member`, in report id order. `before`: as the index held them
         before this chunk (no arrival, old versions not hidden)."""
@@ -224,7 +233,7 @@ class _Chunk:
                     if stored is not None:
                         found[doc.report_id] = stored
             if not before:
-                found.update({i: m for i, m in self.arrivals.items() if lookup.matches(m.doc)})
+                found.update(self._arriving(lookup))
         found.pop(member.report_id, None)
         return [found[i] for i in sorted(found)]
 
