@@ -1,6 +1,7 @@
 """Scale of text extraction: seconds and peak RSS per MB of input at three sizes, beside one jieba pass.
 
-    python bench/scale.py [--sizes 0.5,1,2] [--kinds tables,dump,prose] [--no-check] [--timeout 600]
+    python bench/scale.py [--sizes 0.5,1,2] [--kinds tables,dump,prose] [--no-check] [--repeat 3]
+                           [--timeout 600]
 
 Issue 11, reliability defect 2: the cost of one text file must grow linearly with its size. Three kinds
 of big input are made from the bundled real reports:
@@ -15,8 +16,9 @@ of big input are made from the bundled real reports:
 Each (kind, size) is measured in a fresh child process: the file is written to a temporary folder and read
 through the text reader as `govreport extract` reads it (`extract_path`, after a warm-up extraction of a
 small report), then checked as `govreport check` checks it (`check_report`: structure, arithmetic and the
-prose claims). CPU seconds (user + system of the child) are the figure that counts on a shared machine;
-wall seconds are printed beside them. Memory is the child's peak RSS over its RSS just before the work
+prose claims). Each is run `--repeat` times (3) in its child and the least time is shown: CPU seconds
+(user + system of the child) are the figure that counts on a shared machine, wall seconds are printed
+beside them. Memory is the child's peak RSS over its RSS just before the work
 (the text already read into memory), per MB of input. The anchor, measured in the same run, is one
 stock-jieba pass (`jieba.lcut`, HMM on, dictionary loaded beforehand) over the same text in its own child.
 Growth between sizes is printed as the ratio of CPU seconds beside the ratio of sizes and as the exponent
@@ -39,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +122,20 @@ def _cpu() -> float:
     return times.user + times.system
 
 
-def child_extract(kind: str, size: int, check: bool) -> dict[str, Any]:
+def _timed(work: Callable[[], Any], repeat: int) -> tuple[Any, float, float]:
+    """The last result of `work` run `repeat` times, and its least CPU and wall seconds (the least is
+    the figure least disturbed by the other work of a shared machine)."""
+    result, cpus, walls = None, [], []
+    for _ in range(repeat):
+        result = None  # the previous round's result is freed before the next round starts
+        cpu, wall = _cpu(), time.perf_counter()
+        result = work()
+        cpus.append(_cpu() - cpu)
+        walls.append(time.perf_counter() - wall)
+    return result, min(cpus), min(walls)
+
+
+def child_extract(kind: str, size: int, check: bool, repeat: int) -> dict[str, Any]:
     from nlp.extract import extract_path
 
     with tempfile.TemporaryDirectory() as folder:
@@ -132,29 +148,27 @@ def child_extract(kind: str, size: int, check: bool) -> dict[str, Any]:
         data = make_input(kind, size).encode("utf-8")
         path.write_bytes(data)
         base = _rss_kb()
-        cpu, wall = _cpu(), time.perf_counter()
-        report = extract_path(path)
+        report, cpu, wall = _timed(lambda: extract_path(path), repeat)
         out: dict[str, Any] = {
             "bytes": len(data),
-            "extract_cpu": _cpu() - cpu,
-            "extract_wall": time.perf_counter() - wall,
+            "extract_cpu": cpu,
+            "extract_wall": wall,
             "extract_peak_kb": _peak_kb() - base,
             "rows": sum(len(t.rows) for t in report.tables.present()),
             "passages": sum(len(s.passages) for s in report.sections),
             "problems": len(report.problems),
         }
         if check:
-            cpu, wall = _cpu(), time.perf_counter()
-            result = check_report(report)
-            out["check_cpu"] = _cpu() - cpu
-            out["check_wall"] = time.perf_counter() - wall
+            result, cpu, wall = _timed(lambda: check_report(report), repeat)
+            out["check_cpu"] = cpu
+            out["check_wall"] = wall
             out["check_peak_kb"] = _peak_kb() - base
             out["findings"] = len(result.findings)
             out["claims"] = len(result.claims)
     return out
 
 
-def child_jieba(kind: str, size: int) -> dict[str, Any]:
+def child_jieba(kind: str, size: int, repeat: int) -> dict[str, Any]:
     import logging
 
     import jieba
@@ -163,21 +177,20 @@ def child_jieba(kind: str, size: int) -> dict[str, Any]:
     jieba.initialize()
     text = make_input(kind, size)
     base = _rss_kb()
-    cpu, wall = _cpu(), time.perf_counter()
-    words = jieba.lcut(text)
+    words, cpu, wall = _timed(lambda: jieba.lcut(text), repeat)
     return {
-        "jieba_cpu": _cpu() - cpu,
-        "jieba_wall": time.perf_counter() - wall,
+        "jieba_cpu": cpu,
+        "jieba_wall": wall,
         "jieba_peak_kb": _peak_kb() - base,
         "words": len(words),
     }
 
 
-def _run_child(args: list[str], timeout: float) -> dict[str, Any] | None:
+def _run_child(args: list[str], options: list[str], timeout: float) -> dict[str, Any] | None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     try:
         run = subprocess.run(
-            [sys.executable, str(Path(__file__).resolve()), "--child", *args],
+            [sys.executable, str(Path(__file__).resolve()), *options, "--child", *args],
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -237,14 +250,15 @@ def main() -> None:
     parser.add_argument("--kinds", default=",".join(KINDS), help=f"which inputs ({', '.join(KINDS)})")
     parser.add_argument("--no-check", action="store_true", help="measure extraction only")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds a child may take")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per measurement (the least is shown)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         what, kind, size = args.child[0], args.child[1], int(args.child[2])
         if what == "jieba":
-            print(json.dumps(child_jieba(kind, size)))
+            print(json.dumps(child_jieba(kind, size, args.repeat)))
         else:
-            print(json.dumps(child_extract(kind, size, check=args.child[3] == "check")))
+            print(json.dumps(child_extract(kind, size, check=args.child[3] == "check", repeat=args.repeat)))
         return
     sizes = [int(float(s) * MB) for s in args.sizes.split(",")]
     kinds = [k for k in args.kinds.split(",") if k]
@@ -259,8 +273,11 @@ def main() -> None:
     for kind in kinds:
         results: list[tuple[int, dict[str, Any] | None]] = []
         for size in sizes:
-            measured = _run_child(["extract", kind, str(size), "check" if check else "nocheck"], args.timeout)
-            anchor = _run_child(["jieba", kind, str(size)], args.timeout)
+            rounds = ["--repeat", str(args.repeat)]
+            measured = _run_child(
+                ["extract", kind, str(size), "check" if check else "nocheck"], rounds, args.timeout
+            )
+            anchor = _run_child(["jieba", kind, str(size)], rounds, args.timeout)
             merged = {**(measured or {}), **(anchor or {})} if measured else None
             results.append((size, merged))
             mb = size / MB
