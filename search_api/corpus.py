@@ -35,7 +35,7 @@ __all__ = ["IndexReader", "Member", "Neighbourhoods", "Settled", "settle_chunk"]
 
 # Stored reports kept parsed from one chunk to the next (a parsed report holds ≈0.5 MB): the next files are
 # often the same bodies' and cities'. Within a chunk every report it touches is kept until the chunk ends.
-_CACHE = 32
+_CACHE = 64
 
 
 class IndexReader(Protocol):
@@ -185,6 +185,13 @@ class Neighbourhoods:
         for report_id in report_ids:
             self._stored.pop(report_id, None)
 
+    def remember(self, members: Sequence[Member]) -> None:
+        """Keep reports being written as stored ones (used only if a lookup of the index returns them)."""
+        for member in members[-_CACHE:]:
+            self._stored[member.report_id] = member
+        while len(self._stored) > _CACHE:
+            self._stored.popitem(last=False)
+
 
 class _Chunk:
     """One chunk's view of the corpus: the index with the arrivals laid over it (an arrival replaces
@@ -326,15 +333,30 @@ def settle_chunk(
     """The arrivals' bundles judged against their neighbourhoods, and the stored reports whose findings
     or flags the arrivals change, rebuilt. `hidden`: stored ids the arrivals replace."""
     chunk = _Chunk(hood, [m for m, _ in arrivals], hidden)
-    ready = []
+    ready, written = [], []
     for member, bundle in arrivals:
         settled = chunk.settle(member)
         same = settled.flags == member.flags and settled.findings == member.findings
         ready.append(bundle if same else restamped(settled, bundle))
+        written.append(_as_stored(settled, ready[-1]))
     updates = []
     for member in chunk.affected():
         changed = chunk.resettled(member)
         if changed is not None:
             updates.append(restamped(changed, None))
     hood.forget([b.report.report_id for b in [*ready, *updates]] + sorted(hidden))
+    hood.remember(written)  # the next files are often these reports' neighbours: no need to parse them back
     return ready, updates
+
+
+def _as_stored(settled: Settled, bundle: ReportBundle) -> Member:
+    """An arrival as the index will hold it once written (its lint alone kept: it is the worker's)."""
+    member = settled.member
+    return Member(
+        doc=bundle.report,
+        report=member.report,
+        flags={},
+        findings=settled.findings,
+        claims=settled.claims,
+        alone=member.alone,
+    )

@@ -15,6 +15,7 @@ from conftest import ROOT
 from indexer.backends import open_backend
 from indexer.backends.base import SearchBackend
 from indexer.query import SearchQuery
+from nlp.extract import extract_path
 from nlp.settings import Settings
 from search_api.ingest import IngestSummary, ingest_paths
 
@@ -104,11 +105,14 @@ def test_ingest_order_one_batch_finds_cross_year_errors_and_copies(one_batch: Sn
     ],
 )
 def test_ingest_order_gives_the_findings_and_flags_of_one_batch(
-    one_batch: Snapshot, tmp_path: Path, order: str, backend: str
+    one_batch: Snapshot, tmp_path: Path, order: str, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if order == "reversed_one_at_a_time":
         batches = [[path] for path in reversed(CRAWLER)]
-    elif order == "reversed_two_workers":  # one batch, prepared by two processes, halves in reverse
+    elif order == "reversed_two_workers":  # prepared by two processes, halves in reverse, chunks of 3
+        import search_api.ingest as ingest
+
+        monkeypatch.setattr(ingest, "_CHUNK", 3)
         batches = [list(reversed(CRAWLER[9:])), list(reversed(CRAWLER[:9]))]
     else:
         batches = _random_batches(CRAWLER, seed=int(order[-1]))
@@ -167,3 +171,32 @@ def test_ingest_order_rebuild_judges_reports_against_the_new_version(
         assert _snapshot(versions) == one_batch  # type: ignore[arg-type]
     finally:
         versions.close()
+
+
+class _EmptyIndex:
+    """An index that holds nothing yet (every neighbour is an arrival)."""
+
+    def lookup_reports(self, lookup: object) -> list[object]:
+        return []
+
+    def get_report(self, report_id: str) -> None:
+        return None
+
+    def get_detail(self, report_id: str) -> None:
+        return None
+
+
+def test_ingest_order_written_reports_are_remembered_as_written() -> None:
+    import search_api.ingest as ingest
+    from search_api.corpus import Neighbourhoods, settle_chunk
+
+    prepared = [ingest._prepared_report(extract_path(path)) for path in CRAWLER]
+    hood = Neighbourhoods(_EmptyIndex(), checked=True)  # type: ignore[arg-type]
+    ready, updates = settle_chunk(hood, [(ingest._member(p), p.bundle) for p in prepared], hidden=set())
+    assert updates == []
+    kept = [hood.stored(bundle.report) for bundle in ready]  # answered from memory: the index is empty
+    assert all(member is not None for member in kept)
+    for bundle, member in zip(ready, kept, strict=True):
+        assert bundle.detail is not None and member is not None
+        assert member.findings == bundle.detail.findings and member.doc == bundle.report
+    assert any(f.rule.startswith("X-") for b in ready if b.detail for f in b.detail.findings)
