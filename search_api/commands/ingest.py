@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from nlp.errors import GovReportError, one_line, printable_name
-from nlp.settings import Settings, get_settings
 from search_api.commands.common import BackendName, resolve_inputs
 
-if TYPE_CHECKING:  # search_api.ingest and the backends are imported when the command runs
+if TYPE_CHECKING:  # search_api.ingest, the backends and the settings are imported when a command runs
     from indexer.backends import SearchBackend
+    from nlp.settings import Settings
     from search_api.ingest import IngestSummary
 
 __all__ = ["IndexTotals", "index_totals", "register", "settings_for"]
@@ -25,6 +25,8 @@ __all__ = ["IndexTotals", "index_totals", "register", "settings_for"]
 
 def settings_for(*, backend: BackendName | None, data_dir: Path | None) -> Settings:
     """The settings with the command line's choices laid over them."""
+    from nlp.settings import get_settings  # pydantic-settings: most of `govreport --help`'s import time
+
     updates: dict[str, object] = {}
     if backend is not None:
         updates["backend"] = backend.value
