@@ -27,6 +27,11 @@ _NUMBER = re.compile(
 )
 
 
+# Longer digit runs are no number a report prints, even glued (a crawler's glued table-4 row is 15–17
+# digits); Python's int() refuses strings past 4300 digits.
+_MAX_DIGITS = 1000
+
+
 @lru_cache(maxsize=4096)
 def parse_cell(raw: str) -> tuple[int | Decimal | None, CellKind]:
     """Read one cell: "" → blank, "/" "—" "无" → not applicable, numbers → int or Decimal, else text."""
@@ -43,6 +48,8 @@ def parse_cell(raw: str) -> tuple[int | Decimal | None, CellKind]:
     if not match:
         return None, "text"
     digits = match.group("int").replace(",", "")
+    if len(digits) > _MAX_DIGITS:
+        return None, "text"  # no count is this long; int() refuses past 4300 digits anyway
     sign = "-" if match.group("sign") == "-" else ""
     frac = match.group("frac")
     if frac is not None:

@@ -47,3 +47,17 @@ def test_cellvalues_integers_round_trip_with_separators(number: int) -> None:
 def test_cellvalues_decimals_keep_their_digits(number: Decimal) -> None:
     text = f"{number:.4f}"
     assert parse_cell(text) == (Decimal(text), "number")
+
+
+def test_cellvalues_a_digit_run_past_any_count_is_text_not_a_crash() -> None:
+    assert parse_cell("1" * 16_000) == (None, "text")  # int() refuses past 4300 digits
+    assert parse_cell("9" * 1000)[1] == "number"
+
+
+def test_cellvalues_a_report_with_a_16000_digit_run_is_read() -> None:
+    from nlp.extract import extract_document
+    from nlp.readers import read_bytes
+
+    text = "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 " + "7" * 16_000 + "\n"
+    report = extract_document(read_bytes(text.encode(), source="long.txt", suffix=".txt"))
+    assert report.source == "long.txt"
