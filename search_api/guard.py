@@ -7,13 +7,18 @@ turned into READ_CORRUPT naming the file and the exception, so a batch always go
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nlp.errors import ErrorCode, GovReportError
 from nlp.schema import Report
 from nlp.settings import Settings, get_settings
 
-__all__ = ["extract_guarded"]
+if TYPE_CHECKING:
+    from nlp.lint import CheckResult
+
+__all__ = ["check_guarded", "extract_guarded"]
 
 
 def extract_guarded(path: Path, *, settings: Settings | None = None) -> Report:
@@ -31,3 +36,22 @@ def extract_guarded(path: Path, *, settings: Settings | None = None) -> Report:
     except (Exception, RecursionError, MemoryError) as exc:  # a reader bug must not stop the batch
         message = f"unexpected {type(exc).__name__} while reading: {exc}"[:500]
         raise GovReportError(ErrorCode.READ_CORRUPT, message, source=source) from exc
+
+
+def check_guarded(
+    report: Report, batch: Sequence[Report], *, with_claims: bool, settings: Settings | None = None
+) -> CheckResult:
+    """The report's lint result (beside its previous year in `batch`) within the per-file time budget;
+    raises only GovReportError naming the file, so a batch goes on past a report that is slow to check."""
+    from nlp.lint import check_in_batch
+    from nlp.readers.budget import time_budget
+
+    settings = settings or get_settings()
+    try:
+        with time_budget(settings.file_timeout_s, source=report.source, stage="checking"):
+            return check_in_batch(report, batch, with_claims=with_claims)
+    except GovReportError:
+        raise
+    except (Exception, RecursionError, MemoryError) as exc:  # a lint bug must not stop the batch
+        message = f"unexpected {type(exc).__name__} while checking: {exc}"[:500]
+        raise GovReportError(ErrorCode.READ_CORRUPT, message, source=report.source) from exc

@@ -135,7 +135,7 @@ def _checked_within_budget(report: Report, *, source: str, settings: Settings) -
     from nlp.readers.budget import time_budget
 
     try:
-        with time_budget(settings.file_timeout_s, source=source):
+        with time_budget(settings.file_timeout_s, source=source, stage="checking"):
             return _prepared_report(report)
     except GovReportError:
         raise

@@ -76,6 +76,28 @@ def test_hardening_slow_file_times_out_and_the_batch_goes_on(
     assert result.stdout.count("\n") == 1 and str(SEED) in result.stdout  # the next file came out
 
 
+def test_hardening_slow_check_times_out_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, short_budget: None
+) -> None:
+    """`check` runs the lint within the same per-file budget (it ran outside any before)."""
+    import nlp.lint
+
+    real = nlp.lint.check_in_batch
+
+    def check_in_batch(report: object, batch: object, **kwargs: object) -> object:
+        while str(getattr(report, "source", "")).endswith("slow.txt"):  # a lint that never ends
+            pass
+        return real(report, batch, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(nlp.lint, "check_in_batch", check_in_batch)
+    slow = tmp_path / "slow.txt"
+    slow.write_bytes(SEED.read_bytes() + b"\n")  # another file's bytes: not a duplicate of the seed
+    result = CliRunner().invoke(app, ["check", "--no-claims", "--format", "json", str(slow), str(SEED)])
+    assert result.exit_code == 2
+    assert f"{slow}: [read_timeout] checking took more than 1.5 s" in result.stderr
+    assert str(SEED) in result.stdout and str(slow) not in result.stdout  # the next file came out
+
+
 def test_hardening_reader_crash_names_the_file_and_the_batch_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -24,6 +24,7 @@ __all__ = [
     "SEVERITY_RANK",
     "CheckResult",
     "RuleInfo",
+    "check_in_batch",
     "check_report",
     "check_reports",
     "filter_findings",
@@ -70,13 +71,15 @@ def _with_pages(report: Report, findings: Sequence[Finding], claims: Sequence[Cl
 
 def check_reports(reports: Sequence[Report], *, with_claims: bool = True) -> dict[str, CheckResult]:
     """Results by report sha256; each report is paired with its body's previous year when the batch has it."""
-    results = {}
-    for report in reports:
-        previous = find_previous(report, reports)
-        if previous is not None:  # last year's 现行有效 may settle this year's glued table-2 rows
-            report = with_previous_year(report, previous)
-        results[report.sha256] = check_report(report, previous=previous, with_claims=with_claims)
-    return results
+    return {report.sha256: check_in_batch(report, reports, with_claims=with_claims) for report in reports}
+
+
+def check_in_batch(report: Report, batch: Sequence[Report], *, with_claims: bool = True) -> CheckResult:
+    """One report's result, beside its body's previous year when `batch` has it."""
+    previous = find_previous(report, batch)
+    if previous is not None:  # last year's 现行有效 may settle this year's glued table-2 rows
+        report = with_previous_year(report, previous)
+    return check_report(report, previous=previous, with_claims=with_claims)
 
 
 def with_previous(report: Report, alone: CheckResult, previous: Report | None) -> CheckResult:

@@ -34,9 +34,9 @@ def _enforceable() -> bool:
 
 
 @contextmanager
-def time_budget(seconds: float, *, source: str) -> Iterator[None]:
+def time_budget(seconds: float, *, source: str, stage: str = "reading and extracting") -> Iterator[None]:
     """Run the block within `seconds` of wall-clock time (0 or less: no limit), else raise
-    GovReportError(READ_TIMEOUT) naming `source`."""
+    GovReportError(READ_TIMEOUT) naming `source` and the `stage` that ran over."""
     if seconds <= 0 or not _enforceable():
         yield
         return
@@ -61,5 +61,5 @@ def time_budget(seconds: float, *, source: str) -> Iterator[None]:
             disarm()
     except _OverBudget:
         disarm()  # the alarm may have fired before the finally clause ran
-        message = f"reading and extracting took more than {seconds:g} s (file_timeout_s): skipped"
+        message = f"{stage} took more than {seconds:g} s (file_timeout_s): skipped"
         raise GovReportError(ErrorCode.READ_TIMEOUT, message, source=source) from None
