@@ -10,12 +10,12 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from nlp.errors import ErrorCode, problem
+from nlp.errors import ErrorCode, GovReportError, problem
 from nlp.lines import running_headers, table_line_ranges
 from nlp.metadata import find_title, read_metadata
 from nlp.schema import Report, Section, SourceDocument, SourceLine, Span, Tables
 from nlp.sections import split_sections
-from nlp.settings import Settings
+from nlp.settings import Settings, get_settings
 from nlp.tables import parse_tables
 from nlp.tables.recovery import recover_document
 
@@ -38,9 +38,20 @@ def extract_text(text: str, *, source: str = "<text>") -> Report:
 
 def extract_path(path: Path, *, settings: Settings | None = None) -> Report:
     """Read any supported file and extract it. Raises GovReportError when the file cannot be read."""
-    from nlp.readers import read_path  # readers pull in pdfplumber, docx, bs4: load them only when used
+    from nlp.readers import read_path  # readers pull in the PDF, DOCX and HTML libraries: only when used
 
-    return extract_document(read_path(path, settings=settings))
+    doc = read_path(path, settings=settings)
+    _refuse_overlong(doc, limit=(settings or get_settings()).max_text_chars)
+    return extract_document(doc)
+
+
+def _refuse_overlong(doc: SourceDocument, *, limit: int) -> None:
+    """Extraction's memory grows with the text (linearly, but ~0.4 kB a character of tables): a text far
+    longer than any report is refused before it starts, naming the file."""
+    chars = sum(len(line.text) for line in doc.lines)
+    if chars > limit:
+        message = f"the text read is {chars} characters, more than the limit of {limit} (max_text_chars)"
+        raise GovReportError(ErrorCode.READ_TOO_LARGE, message, source=doc.source)
 
 
 def extract_document(doc: SourceDocument) -> Report:

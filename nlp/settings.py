@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     )
     es_index: str = Field(default="govreport", description="Alias (and index-name prefix) in Elasticsearch.")
     max_file_mb: float = Field(default=64.0, gt=0, description="Files larger than this are refused.")
+    max_text_chars: int = Field(
+        default=1_000_000,
+        gt=0,
+        description="A file whose text runs longer than this many characters is refused before extraction "
+        "(the longest real report is about 100k; extraction holds ~0.4 kB a character of table-dense text).",
+    )
     max_expanded_mb: float = Field(
         default=256.0,
         gt=0,
