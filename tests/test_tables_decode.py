@@ -56,3 +56,20 @@ def test_decode_printed_split_is_always_among_the_readings(values: list[int], sp
     assert readings is not None
     assert tuple(str(v) for v in values) in readings
     assert len(readings) == count_readings(chunks, len(values), cap=30)
+
+
+def test_cells_agreed_by_consistent_splits_need_a_column_to_confirm_them() -> None:
+    """A generated dump (found by the crawler round trip) whose （六）其他处理 row `1 54944467` was printed
+    with a total that does not add up (…, 总计 7): three of its splits add up and all end in 67, and its
+    column identity cannot confirm that ((七)总计 is unreadable). The row keeps only what every split of its
+    digits gives (自然人 1), never 总计 67."""
+    from pathlib import Path
+
+    from nlp.extract import extract_document
+    from nlp.readers import read_path
+
+    dump = Path(__file__).parent / "fixtures" / "glued" / "inconsistent_rows_ambiguous.txt"
+    row = extract_document(read_path(dump)).tables.applications.row("other_handling")  # type: ignore[union-attr]
+    assert row is not None and row.decoding is not None
+    assert {k: c.raw for k, c in row.cells.items()} == {"natural_person": "1"}
+    assert row.decoding.method == "ambiguous"

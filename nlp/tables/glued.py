@@ -81,12 +81,13 @@ def _corroborate(table: Table, states: Sequence[_Glued], *, aligner: LabelAligne
     """A row's own total cannot choose its split alone: a row printed with a wrong total may have another
     split that adds up. So every cell the splits disagree on must also be confirmed by its column's
     identity with every term read (outcome rows = （七）总计, or 新收 + 上年结转 = 总计 + 结转下年度);
-    a row that cannot be confirmed keeps only the cells all its splits give alike."""
+    a row that cannot be confirmed keeps only the cells all its splits give alike. The same holds for the
+    cells several consistent splits agree on: the printed split may be none of them."""
     for state in states:
         decoding = state.row.decoding
-        if decoding is None or decoding.method != "arithmetic":
+        if decoding is None or decoding.method not in ("arithmetic", "ambiguous"):
             continue
-        unsure = [c for c in state.columns if c not in state.by_digits]
+        unsure = [c for c in state.columns if c in state.row.cells and c not in state.by_digits]
         if not all(column_confirms(table, state.row.key or "", c, aligner=aligner) for c in unsure):
             _demote(state, why="no column identity with every term read confirms the split")
 
