@@ -234,21 +234,28 @@ def _place_under_part_header(
         row.cells = {fields[t.field]: cell_of(t) for t in tokens}
         missing = next(c for c in columns if c not in named)
         placed.add(index)
-        raws = [c.raw for c in row.printed]
-        found.append(
-            problem(
-                ErrorCode.ROW_TOO_FEW_CELLS,
-                f"{row.label}: {len(raws)} value cells {raws} for {len(columns)} columns; the header row "
-                f"printed above this part of the table names its columns without {missing}, so each value "
-                f"is placed under its header and {missing} is not printed",
-                source=source,
-                line=row.line,
-                table=item.table,
-                row=row.key,
-                detail={"printed": raws, "columns": list(columns), "not_printed": missing},
-            )
+        why = (
+            f"the header row printed above this part of the table names its columns without {missing}, so "
+            f"each value is placed under its header and {missing} is not printed"
         )
+        found.append(_short_row_placed(row, item, columns, why=why, source=source, not_printed=missing))
     return [entry for index, entry in enumerate(deferred) if index not in placed], found
+
+
+def _short_row_placed(
+    row: TableRow, item: RawRow, columns: Sequence[str], *, why: str, source: str | None, **detail: str
+) -> Problem:
+    """ROW_TOO_FEW_CELLS for a short row whose cells were placed anyway, saying `why` they could be."""
+    raws = [c.raw for c in row.printed]
+    return problem(
+        ErrorCode.ROW_TOO_FEW_CELLS,
+        f"{row.label}: {len(raws)} value cells {raws} for {len(columns)} columns; {why}",
+        source=source,
+        line=row.line,
+        table=item.table,
+        row=row.key,
+        detail={"printed": raws, "columns": list(columns), **detail},
+    )
 
 
 def _last_full(full: Sequence[int], line: int) -> int:
@@ -299,19 +306,12 @@ def _place_dropped_blank_column(
         return deferred, []
     found = []
     for row, item, _ in short:
-        raws = [c.raw for c in row.printed]
+        why = (
+            f"the missing one is {column}, blank in every complete row of the table, and the row and column "
+            f"identities hold with it blank, so the cells are placed with {column} blank"
+        )
         found.append(
-            problem(
-                ErrorCode.ROW_TOO_FEW_CELLS,
-                f"{row.label}: {len(raws)} value cells {raws} for {len(columns)} columns; the missing one is "
-                f"{column}, blank in every complete row of the table, and the row and column identities hold "
-                f"with it blank, so the cells are placed with {column} blank",
-                source=source,
-                line=row.line,
-                table=item.table,
-                row=row.key,
-                detail={"printed": raws, "columns": list(columns), "dropped_blank_column": column},
-            )
+            _short_row_placed(row, item, columns, why=why, source=source, dropped_blank_column=column)
         )
     return [entry for entry in deferred if entry[0].key not in shorts], found
 
