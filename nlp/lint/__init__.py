@@ -3,7 +3,8 @@
 `check_report` runs every rule of configs/rules.yaml on one report; `check_reports` runs them on a
 batch, pairing each report with the same body's report for the year before (cross-report rules 5–6).
 Findings carry the rule, its severity, a message in Chinese and English, the cells involved, the text
-span when prose is involved and the correction the arithmetic implies.
+span when prose is involved and the correction the arithmetic implies. C-YEAR (nlp.lint.year_rules) checks
+the sentences that state the report's year against the year of its title.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from nlp.lint.claim_rules import claim_findings, verified_claims
 from nlp.lint.cross_rules import cross_findings, find_previous
 from nlp.lint.structure_rules import structure_findings
 from nlp.lint.table_rules import table_findings
+from nlp.lint.year_rules import report_year_findings
 from nlp.schema import Claim, Finding, Report
 from nlp.tables.years import with_previous_year
 
@@ -53,6 +55,7 @@ def check_report(report: Report, *, previous: Report | None = None, with_claims:
         findings += cross_findings(report, previous)
     claims = verified_claims(report) if with_claims else []
     findings += claim_findings(claims, source=report.source)
+    findings += report_year_findings(report)  # prose naming another year (no spaCy: runs without claims too)
     _with_pages(report, findings, claims)
     return CheckResult(source=report.source, findings=_ordered(findings), claims=claims)
 
