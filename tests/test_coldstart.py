@@ -57,6 +57,7 @@ def test_coldstart_importing_the_cli_loads_no_heavy_library() -> None:
         *NEVER_ON_START,
         "numpy",
         "jieba",
+        "rjieba",
         "cpca",
         "rapidfuzz",
         "tantivy",

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import ast
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,18 +103,32 @@ def test_layering_nlp_has_no_import_cycle() -> None:
     assert not cycles, f"nlp imports in a circle: {' -> '.join(cycles[0])}"
 
 
-def test_layering_one_jieba_dictionary_per_process() -> None:
-    """Alignment, the claims pipeline and the indexer segment with jieba's one default tokenizer."""
-    import gc
-
-    import jieba
-
-    from indexer.tokens import words_field
-    from nlp.align import get_aligner
-    from nlp.claims import get_nlp
-
-    get_aligner()
-    words_field("行政复议决定书")
-    get_nlp()("全年共收到政府信息公开申请9件。")
-    loaded = [o for o in gc.get_objects() if isinstance(o, jieba.Tokenizer) and o.initialized]
-    assert loaded == [jieba.dt]
+@pytest.mark.parametrize("segmenter", ["rjieba", "jieba"])
+def test_layering_one_segmenter_per_process(segmenter: str) -> None:
+    """Alignment, the claims pipeline and the indexer segment through one segmenter, loaded once: with
+    rjieba (the default) no jieba dictionary is loaded at all; with jieba, only jieba's one tokenizer."""
+    code = (
+        "import gc, json, sys\n"
+        "from indexer.tokens import words_field\n"
+        "from nlp.align import get_aligner\n"
+        "from nlp.claims import get_nlp\n"
+        "from nlp import segment\n"
+        "get_aligner()\n"
+        "words_field('行政复议决定书')\n"
+        "get_nlp()('全年共收到政府信息公开申请9件。')\n"
+        "jieba = sys.modules.get('jieba')\n"
+        "kind = jieba.Tokenizer if jieba else ()\n"
+        "loaded = [o for o in gc.get_objects() if isinstance(o, kind) and o.initialized]\n"
+        "print(json.dumps({'jieba': [o is jieba.dt for o in loaded],\n"
+        "    'cuts': [type(c).__name__ for c in gc.get_objects()\n"
+        "             if type(c) in (segment._JiebaCut, segment._RJiebaCut)]}))\n"
+    )
+    env = {**os.environ, "GOVREPORT_SEGMENTER": segmenter}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, check=True
+    )
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    if segmenter == "rjieba":
+        assert seen == {"jieba": [], "cuts": ["_RJiebaCut"]}
+    else:
+        assert seen == {"jieba": [True], "cuts": ["_JiebaCut"]}
