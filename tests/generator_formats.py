@@ -9,6 +9,7 @@ import html
 from pathlib import Path
 
 from docx import Document
+from docx.oxml.simpletypes import ST_Merge
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 from generator import GenReport, Grid, TCell, render_text, table_grids
@@ -85,8 +86,9 @@ def _html_cell(cell: TCell, *, split: bool) -> str:
     return f'<td{spans}><p style="text-align:center">{text}</p></td>'
 
 
-def render_docx(gen: GenReport, path: Path) -> None:
-    """A Word document: headings and paragraphs, and the tables with their merged cells merged."""
+def render_docx(gen: GenReport, path: Path, *, docx_merge: bool = False) -> None:
+    """A Word document: headings and paragraphs, and the tables with their merged cells merged (by
+    python-docx's own `_Cell.merge` if docx_merge, else by `_merge`, which writes the same XML)."""
     document = Document()
     grids = table_grids(gen)
     for section in gen.sections:
@@ -95,11 +97,11 @@ def render_docx(gen: GenReport, path: Path) -> None:
         for paragraph in section.paragraphs:
             document.add_paragraph(paragraph)
         if section.key in grids:
-            _docx_table(document, grids[section.key], split=gen.style.split_headers)
+            _docx_table(document, grids[section.key], split=gen.style.split_headers, docx_merge=docx_merge)
     document.save(str(path))
 
 
-def _docx_table(document: object, grid: Grid, *, split: bool) -> None:
+def _docx_table(document: object, grid: Grid, *, split: bool, docx_merge: bool) -> None:
     width = sum(cell.colspan for cell in grid[0])
     table: DocxTable = document.add_table(rows=len(grid), cols=width)  # type: ignore[attr-defined]
     table.style = "Table Grid"
@@ -110,14 +112,34 @@ def _docx_table(document: object, grid: Grid, *, split: bool) -> None:
         column = 0
         for cell in row:
             if not cell.covered:
-                corner = cells[(r + cell.rowspan - 1) * width + column + cell.colspan - 1]
-                _docx_cell(cells[r * width + column], corner, cell, split=split)
+                target = cells[r * width + column]
+                if docx_merge and (cell.rowspan > 1 or cell.colspan > 1):
+                    target = target.merge(cells[(r + cell.rowspan - 1) * width + column + cell.colspan - 1])
+                elif cell.rowspan > 1 or cell.colspan > 1:
+                    rows = range(r, r + cell.rowspan)
+                    _merge(
+                        [[cells[i * width + j] for j in range(column, column + cell.colspan)] for i in rows]
+                    )
+                _docx_text(target, cell, split=split)
             column += cell.colspan
 
 
-def _docx_cell(target: _Cell, corner: _Cell, cell: TCell, *, split: bool) -> None:
-    if cell.rowspan > 1 or cell.colspan > 1:
-        target = target.merge(corner)
+def _merge(region: list[list[_Cell]]) -> None:
+    """Merge the still empty cells of `region` (its rows, each left to right) as python-docx's
+    `_Cell.merge` does: the first cell of each row swallows the others (their widths added to its own,
+    its gridSpan grown, they removed), with vMerge restart on the top row and continue below. The same
+    XML, without `merge`'s XPath walks of the whole table to find each cell again, which took most of
+    the time of rendering a report (test_roundtrip_docx_renderer_writes_merged_cells_once compares)."""
+    for index, row in enumerate(region):
+        first = row[0]._tc
+        for other in (cell._tc for cell in row[1:]):
+            first._add_width_of(other)
+            first.grid_span += other.grid_span
+            other.getparent().remove(other)  # type: ignore[union-attr]
+        first.vMerge = ST_Merge.CONTINUE if index else (ST_Merge.RESTART if len(region) > 1 else None)
+
+
+def _docx_text(target: _Cell, cell: TCell, *, split: bool) -> None:
     if split and cell.role == "header" and len(cell.text) == 4:
         target.text = cell.text[:2]
         target.add_paragraph(cell.text[2:])  # a header word on two lines of its cell
