@@ -3,6 +3,7 @@ oracle by Hypothesis), report store, a second instance on the same folder, schem
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 from collections.abc import Iterator
@@ -15,7 +16,14 @@ from hypothesis import strategies as st
 
 from indexer.backends import SearchBackend, open_backend
 from indexer.backends import tantivy as tantivy_backend
-from indexer.backends.tantivy import SCHEMA_VERSION, TantivyBackend, char_bigrams, passage_document
+from indexer.backends.tantivy import (
+    SCHEMA_VERSION,
+    TantivyBackend,
+    char_bigrams,
+    covering_bigrams,
+    exact_query,
+    passage_document,
+)
 from indexer.documents import PassageDoc, ReportBundle, ReportDoc
 from indexer.query import SearchQuery
 from indexer.tokens import char_tokens
@@ -74,6 +82,70 @@ def test_tantivy_matches_exactly_the_passages_holding_the_substring(
     expected = {pid for pid, text in texts.items() if normal in "".join(char_tokens(text))}
     assert {h.passage_id for h in result.hits} == expected
     assert result.total == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "covering"),
+    [
+        ("行政复议", [(0, "行政"), (2, "复议")]),
+        ("行政复议案", [(0, "行政"), (2, "复议"), (3, "议案")]),
+        ("行政复议案件", [(0, "行政"), (2, "复议"), (4, "案件")]),
+        ("行政复", [(0, "行政"), (1, "政复")]),
+        ("行政", [(0, "行政")]),
+        ("议", []),
+    ],
+)
+def test_tantivy_covering_bigrams(text: str, covering: list[tuple[int, str]]) -> None:
+    assert covering_bigrams(list(text)) == covering
+
+
+@pytest.fixture(scope="module")
+def long_texts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TantivyBackend, dict[str, str]]]:
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(_ALPHABET) for _ in range(rng.randint(4, 40))) for _ in range(60)]
+    texts += ["政府信息公开政府信息公开", "政府政府信息", "信息政府信息公"]
+    backend = TantivyBackend(tmp_path_factory.mktemp("long"))
+    backend.index([_bundle("r0", texts)])
+    yield backend, {f"r0-{i}": t for i, t in enumerate(texts)}
+    backend.close()
+
+
+@hypothesis_settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_tantivy_unscored_exact_form_matches_what_the_whole_phrase_matches(
+    long_texts: tuple[TantivyBackend, dict[str, str]], data: st.DataObject
+) -> None:
+    """Counts, facets, exclusions and field-sorted pages use the covering bigrams; the passages they
+    match are those the phrase of every bigram matches, and those holding the substring."""
+    backend, texts = long_texts
+    text = data.draw(st.sampled_from(sorted(texts.values())))
+    start = data.draw(st.integers(0, len(text) - 1))
+    needle = data.draw(st.one_of(st.just(text[start : start + data.draw(st.integers(1, 12))]), _TEXTS))
+    chars = char_tokens(needle)
+    if not chars:
+        return
+    normal = "".join(chars)
+    expected = {pid for pid, t in texts.items() if normal in "".join(char_tokens(t))}
+    searcher = backend._index.searcher()
+
+    def matched(query: object) -> set[str]:
+        found = searcher.search(query, limit=200)  # type: ignore[arg-type]
+        return {json.loads(searcher.doc(address)["doc"][0])["passage_id"] for _, address in found.hits}
+
+    schema = backend._schema
+    assert (
+        matched(exact_query(schema, chars, scored=False)) == matched(exact_query(schema, chars)) == expected
+    )
+    if '"' in needle or not needle.strip():
+        return
+    phrase = f'"{needle.strip()}"'
+    by_year = backend.search(SearchQuery(text=phrase, sort="year", page_size=100, facets=["kind"]))
+    assert {h.passage_id for h in by_year.hits} == expected and by_year.total == len(expected)
+    assert sum(b.count for b in by_year.facets["kind"]) == len(expected)
+    without = backend.search(SearchQuery(text=f"政 -{phrase}", page_size=100))
+    assert {h.passage_id for h in without.hits} == {
+        pid for pid, t in texts.items() if "政" in t and pid not in expected
+    }
 
 
 def test_tantivy_second_instance_shares_the_folder(tmp_path: Path) -> None:

@@ -12,6 +12,9 @@ backend's chars column; bigram postings are far shorter than single-character on
 terms (公开 is in most passages) fast. A jieba-word match on top ranks higher (BM25, words boosted).
 Facets are terms aggregations over fast fields; filters are term queries on the same fields; the
 stored passage document gives hits and highlights (computed on the original text by indexer.tokens.highlight).
+Where nothing is scored (the facets' aggregation, exclusions, year- or region-sorted pages) a substring
+is matched by its covering bigrams (every other one and the last, at their offsets): the same passages
+with about half the position lists read. The scored page keeps every bigram, so BM25 is unchanged.
 
 Report documents live beside the index in `reports.sqlite3` (lookup by id and by source). The two stores
 agree after any crash: a write (or delete) first records its report ids in the store's `pending` table,
@@ -90,9 +93,11 @@ __all__ = [
     "TantivyBackend",
     "build_schema",
     "char_bigrams",
+    "covering_bigrams",
     "exact_query",
     "filter_queries",
     "passage_document",
+    "search_queries",
     "sort_keys",
     "sort_options",
     "text_query",
@@ -199,33 +204,53 @@ def _tokens_query(schema: tantivy.Schema, field: str, tokens: Sequence[str]) -> 
     return tantivy.Query.phrase_query(schema, field, list(tokens))
 
 
-def exact_query(schema: tantivy.Schema, chars: Sequence[str]) -> tantivy.Query:
-    """Passages holding these normalised characters contiguously (an exact substring)."""
+def covering_bigrams(chars: Sequence[str]) -> list[tuple[int, str]]:
+    """The fewest bigrams of `chars`, with their offsets, that cover every character: those at even
+    offsets and the last (行政复议案件 → 行政@0 复议@2 案件@4). A passage holds them at these offsets from one
+    position exactly where it holds all the bigrams there, that is the whole substring: the same
+    matches as the full phrase with about half of its position lists to read."""
+    bigrams = char_bigrams(chars)
+    offsets = list(range(0, len(bigrams), 2))
+    if offsets and offsets[-1] != len(bigrams) - 1:
+        offsets.append(len(bigrams) - 1)
+    return [(offset, bigrams[offset]) for offset in offsets]
+
+
+def exact_query(schema: tantivy.Schema, chars: Sequence[str], *, scored: bool = True) -> tantivy.Query:
+    """Passages holding these normalised characters contiguously (an exact substring). `scored`: the
+    phrase of every bigram, whose BM25 ranks; else the covering bigrams (the same passages, cheaper),
+    for exclusions, counts, facets and field-sorted pages, where no score is computed."""
     if len(chars) == 1:
         return tantivy.Query.term_query(schema, "chars", chars[0])
-    return _tokens_query(schema, "bigrams", char_bigrams(chars))
+    if scored or len(chars) <= 3:  # up to 2 bigrams, all are needed
+        return _tokens_query(schema, "bigrams", char_bigrams(chars))
+    return tantivy.Query.phrase_query(schema, "bigrams", list(covering_bigrams(chars)))
 
 
-def _term_query(schema: tantivy.Schema, term: str) -> tantivy.Query | None:
+def _term_query(schema: tantivy.Schema, term: str, *, scored: bool = True) -> tantivy.Query | None:
     chars = char_tokens(term)
     if not chars:
         return None
-    exact = exact_query(schema, chars)
-    words = word_tokens(term)
+    exact = exact_query(schema, chars, scored=scored)
+    words = word_tokens(term) if scored else []  # the words only rank: unscored, every hit matches `exact`
     if not words:
         return exact
     boosted = tantivy.Query.boost_query(_tokens_query(schema, "words", words), WORDS_BOOST)
     return tantivy.Query.boolean_query([(tantivy.Occur.Must, exact), (tantivy.Occur.Should, boosted)])
 
 
-def text_query(schema: tantivy.Schema, text: TextQuery) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+def text_query(
+    schema: tantivy.Schema, text: TextQuery, *, scored: bool = True
+) -> list[tuple[tantivy.Occur, tantivy.Query]]:
     """The clauses of the text: every positive term must match, no excluded one may. Without a
-    positive term only MustNot clauses remain, and the filters select (check_query ensures some)."""
-    positive = [q for q in (_term_query(schema, t) for t in text.positive) if q is not None]
+    positive term only MustNot clauses remain, and the filters select (check_query ensures some).
+    `scored=False`: clauses that match the same passages without what only ranks (for counts, facets
+    and field-sorted pages); exclusions never score, so they always take the cheaper form."""
+    positive = [q for q in (_term_query(schema, t, scored=scored) for t in text.positive) if q is not None]
     clauses = [(tantivy.Occur.Must, q) for q in positive]
     for term in text.excluded:
         if chars := char_tokens(term):
-            clauses.append((tantivy.Occur.MustNot, exact_query(schema, chars)))
+            clauses.append((tantivy.Occur.MustNot, exact_query(schema, chars, scored=False)))
     return clauses
 
 
@@ -246,16 +271,31 @@ def sort_options(sort: str) -> dict[str, Any]:
     return {}
 
 
-def _combined(schema: tantivy.Schema, checked: CheckedQuery) -> tuple[tantivy.Query, bool]:
-    """The whole query, and whether it scores by text (False: filters only)."""
-    clauses = text_query(schema, checked.text)
-    scored = any(occur == tantivy.Occur.Must for occur, _ in clauses)
+def _combined(
+    schema: tantivy.Schema, checked: CheckedQuery, *, scored: bool = True
+) -> tuple[tantivy.Query, bool]:
+    """The whole query, and whether it scores by text (False: filters only). `scored=False`: the
+    same passages, built for a pass that computes no score (see text_query)."""
+    clauses = text_query(schema, checked.text, scored=scored)
+    ranks = any(occur == tantivy.Occur.Must for occur, _ in clauses)
     filters = filter_queries(schema, checked.query.filters)
     # filters do not score: a constant score keeps BM25 of the text the only ranking signal
     clauses += [(tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters]
     if not clauses:
         return tantivy.Query.all_query(), False
-    return tantivy.Query.boolean_query(clauses), scored
+    return tantivy.Query.boolean_query(clauses), ranks
+
+
+def search_queries(
+    schema: tantivy.Schema, checked: CheckedQuery
+) -> tuple[tantivy.Query, tantivy.Query, bool]:
+    """The query of the page's hits, the query of the total and facets (an aggregation, unscored), and
+    whether the hits rank by text. Both match the same passages; a field-sorted page computes no
+    score, so its hits come from the cheaper form as well."""
+    unscored, ranks = _combined(schema, checked, scored=False)
+    if not ranks or sort_options(checked.query.sort):
+        return unscored, unscored, ranks
+    return _combined(schema, checked)[0], unscored, ranks
 
 
 def _aggregations(names: Sequence[str]) -> dict[str, Any]:
@@ -574,13 +614,13 @@ class TantivyBackend:
             query, max_chars=self.max_query_chars, page_size_cap=self.page_size_cap, token_key=self.token_key
         )
         offset = page_offset(checked.after)
-        combined, scored = _combined(self._schema, checked)
+        hits_query, facets_query, scored = search_queries(self._schema, checked)
         facet_names = list(dict.fromkeys(query.facets))
         options = sort_options(query.sort)
         try:
             searcher = self._index.searcher()
-            found = searcher.search(combined, limit=query.page_size, count=True, offset=offset, **options)
-            answer = searcher.aggregate(combined, _aggregations(facet_names)) if facet_names else {}
+            found = searcher.search(hits_query, limit=query.page_size, count=True, offset=offset, **options)
+            answer = searcher.aggregate(facets_query, _aggregations(facet_names)) if facet_names else {}
             docs = [searcher.doc(address)["doc"][0] for _, address in found.hits]
         except ValueError as exc:
             raise GovReportError(ErrorCode.BACKEND_UNAVAILABLE, f"search failed: {exc}") from exc
