@@ -8,6 +8,7 @@ import random
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -126,7 +127,7 @@ def test_tantivy_unscored_exact_form_matches_what_the_whole_phrase_matches(
         return
     normal = "".join(chars)
     expected = {pid for pid, t in texts.items() if normal in "".join(char_tokens(t))}
-    searcher = backend._index.searcher()
+    searcher = backend._searcher()
 
     def matched(query: object) -> set[str]:
         found = searcher.search(query, limit=200)  # type: ignore[arg-type]
@@ -282,3 +283,68 @@ def test_tantivy_batch_refused_by_the_engine_is_written_report_by_report(
     outcome = backend.index([_bundle("a", ["培训"]), bad, _bundle("b", ["政策解读"])])
     assert (outcome.indexed, [f.report_id for f in outcome.failed]) == (["a", "b"], ["bad"])
     assert (backend.stats().passages, backend.stats().reports) == (2, 2)
+
+
+def test_tantivy_report_refused_in_a_batch_fails_alone_and_keeps_its_old_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reports are prepared one by one under the write lock, as the writer indexes the one before: one
+    refused by our own checks fails alone, is never marked pending (its stored version stays), and the
+    rest of the batch goes in one commit."""
+    backend = TantivyBackend(tmp_path)
+    assert backend.index([_bundle("bad", ["培训"])]).indexed == ["bad"]
+    commits = []
+    writer = TantivyBackend._writer
+
+    @tantivy_backend.contextmanager
+    def counted(self: TantivyBackend) -> Iterator[object]:
+        with writer(self) as inner:
+            yield inner
+        commits.append(1)
+
+    monkeypatch.setattr(TantivyBackend, "_writer", counted)
+    bad = _bundle("bad", ["行政复议"])
+    bad.passages[0].year = 10**30  # past the index's 64-bit year: refused before the engine sees it
+    outcome = backend.index([_bundle("a", ["培训"]), bad, _bundle("b", ["政策解读"])])
+    assert (outcome.indexed, [f.report_id for f in outcome.failed]) == (["a", "b"], ["bad"])
+    assert len(commits) == 1 and backend._pending() == []
+    assert backend.search(SearchQuery(text="培训", page_size=10)).total == 2  # bad's old passage and a's
+    assert (backend.stats().passages, backend.stats().reports) == (3, 3)
+
+
+def test_tantivy_batch_failing_in_the_engine_midway_writes_every_other_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine refuses a document of the second report while the batch streams in: the batch rolls
+    back, and every report — those handed over before and those not reached yet — is written alone."""
+    writer = TantivyBackend._writer
+
+    class Refusing:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def add_document(self, document: Any) -> int:
+            if document.get_first("report_id") == "bad":
+                raise ValueError("refused by the engine")
+            return int(self.inner.add_document(document))
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.inner, name)
+
+    @tantivy_backend.contextmanager
+    def refusing(self: TantivyBackend) -> Iterator[object]:
+        with writer(self) as inner:
+            yield Refusing(inner)
+
+    monkeypatch.setattr(TantivyBackend, "_writer", refusing)
+    backend = TantivyBackend(tmp_path)
+    batch = [
+        _bundle("a", ["培训"]),
+        _bundle("bad", ["行政复议"]),
+        _bundle("b", ["政策解读"]),
+        _bundle("c", ["公开"]),
+    ]
+    outcome = backend.index(batch)
+    assert (outcome.indexed, [f.report_id for f in outcome.failed]) == (["a", "b", "c"], ["bad"])
+    assert "refused by the engine" in outcome.failed[0].message
+    assert (backend.stats().passages, backend.stats().reports) == (3, 3)
