@@ -7,17 +7,19 @@
 Passages are 1–4 sentences drawn at random from samples/seeds/*.txt and ../shared/corpus/seeds/*.txt,
 grouped 20 to a report, with regions, years, sections, kinds and topics drawn at random. Each engine
 builds its index in a process of its own, through the backend's `index()` in batches of 50 reports
-(segmentation included), and the index is kept in the cache folder (default
-~/.cache/govreport-bench/<engine>-<passages>-seed<seed>-<segmenter>/, outside the repository; a
-build.json there marks it complete and keeps the build's figures): a later run with the same size, seed
-and segmenter only queries it.
+(segmentation included; the build is timed inside `index()`, not while the corpus is drawn), and the
+index is kept in the cache folder (default ~/.cache/govreport-bench/<engine>-<passages>-seed<seed>-
+<segmenter>/, outside the repository; a build.json there marks it complete and keeps the build's
+figures): a later run with the same size, seed and segmenter only queries it.
 A second process answers the query mix — words of the corpus, 2–4 character substrings, quoted phrases,
 exclusions, a province or year filter on every fifth query, a year sort on every tenth — each asking for
-three facets, every hit highlighted; for tantivy it also runs the same tantivy query, aggregation and
+three facets, every hit highlighted; for tantivy it also runs the same tantivy queries, aggregation and
 stored-document fetch on the bare engine (no parsing, no pydantic, no highlighting), interleaved query by
-query. Prints the machine, the load average before and after, the segmenter, and per engine: passages,
+query, and times each part of it (search, facets, stored documents) and the highlighting of its page.
+Prints the machine, the load average before and after, the segmenter, and per engine: passages,
 build rate (wall, and per CPU-second: the machine is shared), disk size, peak RSS of the build and of
-the queries, query p50/p95/p99/max through the project's layer and on the bare engine.
+the queries, query p50/p95/p99/max through the project's layer and on the bare engine, the p95 of each
+part.
 """
 
 from __future__ import annotations
@@ -174,20 +176,27 @@ def build(engine: str, directory: Path, *, passages: int, seed: int) -> dict[str
     backend = open_backend(_settings(engine, directory))
     word_tokens("预热")  # the segmenter's dictionary load is not indexing time
     rng = random.Random(seed)
-    start, cpu = time.perf_counter(), _cpu_s()
+    clock = {"wall": 0.0, "cpu": 0.0}  # inside backend.index() only: generating the corpus is not building
+
+    def write(batch: list[ReportBundle]) -> None:
+        start, cpu = time.perf_counter(), _cpu_s()
+        backend.index(batch)
+        clock["wall"] += time.perf_counter() - start
+        clock["cpu"] += _cpu_s() - cpu
+
     batch: list[ReportBundle] = []
     progress = directory / "progress.txt"  # to watch a long build: passages so far, wall and CPU seconds
     for n, bundle in enumerate(synthetic_bundles(passages, rng=rng), start=1):
         batch.append(bundle)
         if len(batch) == BATCH_REPORTS:
-            backend.index(batch)
+            write(batch)
             batch = []
             if n % (BATCH_REPORTS * 50) == 0:
-                done = f"{n * PASSAGES_PER_REPORT} {time.perf_counter() - start:.0f} {_cpu_s() - cpu:.0f}\n"
+                done = f"{n * PASSAGES_PER_REPORT} {clock['wall']:.0f} {clock['cpu']:.0f}\n"
                 progress.write_text(done, encoding="utf-8")
     if batch:
-        backend.index(batch)
-    wall, cpu = time.perf_counter() - start, _cpu_s() - cpu
+        write(batch)
+    wall, cpu = clock["wall"], clock["cpu"]
     indexed = backend.stats().passages
     backend.close()
     return {
@@ -216,34 +225,42 @@ def _percentiles(timings: Sequence[float]) -> dict[str, float]:
     return {"p50": statistics.median(ordered), "p95": at(0.95), "p99": at(0.99), "max": ordered[-1]}
 
 
-def _bare_tantivy(backend: SearchBackend) -> Callable[[SearchQuery], tuple[float, float, int]]:
-    """The tantivy work of one search with nothing of ours around it: the same query object, the same
+def _bare_tantivy(backend: SearchBackend) -> Callable[[SearchQuery], tuple[float, float, float, float, int]]:
+    """The tantivy work of one search with nothing of ours around it: the same query objects, the same
     aggregation and the same stored documents fetched (built before the clock starts)."""
     from indexer.backends import tantivy as tb
     from indexer.query import check_query
+    from indexer.tokens import highlight
 
     index, schema = backend._index, backend._schema  # type: ignore[attr-defined]
-    prepared: dict[int, tuple[Any, dict[str, Any], dict[str, Any], int]] = {}
+    prepared: dict[int, tuple[Any, Any, dict[str, Any], dict[str, Any], int, list[str]]] = {}
 
-    def prepare(query: SearchQuery) -> tuple[Any, dict[str, Any], dict[str, Any], int]:
+    def prepare(query: SearchQuery) -> tuple[Any, Any, dict[str, Any], dict[str, Any], int, list[str]]:
         if id(query) not in prepared:
             checked = check_query(query, max_chars=500, page_size_cap=100, token_key=b"bench")
-            combined, _ = tb._combined(schema, checked)
+            hits_query, facets_query, _ = tb.search_queries(schema, checked)
             aggs = tb._aggregations(list(dict.fromkeys(query.facets)))
-            prepared[id(query)] = (combined, aggs, tb.sort_options(query.sort), query.page_size)
+            options = tb.sort_options(query.sort)
+            needles = checked.text.positive
+            prepared[id(query)] = (hits_query, facets_query, aggs, options, query.page_size, needles)
         return prepared[id(query)]
 
-    def run(query: SearchQuery) -> tuple[float, float, int]:
-        """The search's ms (hits and count), the facets' ms (aggregation), and the count."""
-        combined, aggs, options, size = prepare(query)
+    def run(query: SearchQuery) -> tuple[float, float, float, float, int]:
+        """Milliseconds of the search (hits and count), the facets (aggregation), the stored documents'
+        fetch, and then (outside the bare engine's time) the page's highlighting; and the count."""
+        hits_query, facets_query, aggs, options, size, needles = prepare(query)
         start = time.perf_counter()
         searcher = index.searcher()
-        found = searcher.search(combined, limit=size, count=True, **options)
+        found = searcher.search(hits_query, limit=size, count=True, **options)
         searched = time.perf_counter()
-        searcher.aggregate(combined, aggs)
+        searcher.aggregate(facets_query, aggs)
         aggregated = time.perf_counter()
-        [searcher.doc(address)["doc"][0] for _, address in found.hits]
-        return (searched - start) * 1000, (aggregated - searched) * 1000, int(found.count)  # type: ignore[attr-defined]
+        docs = [searcher.doc(address)["doc"][0] for _, address in found.hits]
+        fetched = time.perf_counter()
+        [highlight(json.loads(raw)["text"], needles) for raw in docs]
+        marked = time.perf_counter()
+        parts = (searched - start, aggregated - searched, fetched - aggregated, marked - fetched)
+        return (*(t * 1000 for t in parts), int(found.count))  # type: ignore[attr-defined]
 
     run.prepare = prepare  # type: ignore[attr-defined]
     return run
@@ -260,7 +277,7 @@ def query(engine: str, directory: Path, *, queries: int, seed: int) -> dict[str,
             bare(q)
     layer_ms: list[float] = []
     bare_ms: list[float] = []
-    split: list[tuple[float, float, int]] = []  # bare: search ms, facets ms, hits
+    split: list[tuple[float, float, float, float, int]] = []  # bare: search, facets, fetch, highlight; hits
     for i, q in enumerate(mix):
         if bare:
             bare.prepare(q)  # type: ignore[attr-defined]
@@ -270,11 +287,13 @@ def query(engine: str, directory: Path, *, queries: int, seed: int) -> dict[str,
         for timings, call in runs if i % 2 else reversed(runs):  # alternate which goes first
             start = time.perf_counter()
             result = call()
-            timings.append((time.perf_counter() - start) * 1000)
+            elapsed = (time.perf_counter() - start) * 1000
             if isinstance(result, tuple):
                 split.append(result)
+                elapsed -= result[3]  # the bare engine does not highlight: that part is timed apart
             else:
                 assert all(h.highlight for h in result.hits) and set(result.facets) == set(FACETS)
+            timings.append(elapsed)
     passages = backend.stats().passages
     figures: dict[str, Any] = {
         "engine": engine,
@@ -285,11 +304,13 @@ def query(engine: str, directory: Path, *, queries: int, seed: int) -> dict[str,
         "query_rss_mb": _rss_mb(),
     }
     if split:  # where the bare engine's time goes, and how much the broad queries weigh
-        broad = [t for t, (_, _, hits) in zip(layer_ms, split, strict=True) if hits > passages / 10]
-        narrow = [t for t, (_, _, hits) in zip(layer_ms, split, strict=True) if hits <= passages / 10]
+        broad = [t for t, part in zip(layer_ms, split, strict=True) if part[-1] > passages / 10]
+        narrow = [t for t, part in zip(layer_ms, split, strict=True) if part[-1] <= passages / 10]
         figures["split"] = {
-            "search_p95": _percentiles([s for s, _, _ in split])["p95"],
-            "facets_p95": _percentiles([f for _, f, _ in split])["p95"],
+            "search_p95": _percentiles([part[0] for part in split])["p95"],
+            "facets_p95": _percentiles([part[1] for part in split])["p95"],
+            "fetch_p95": _percentiles([part[2] for part in split])["p95"],
+            "highlight_p95": _percentiles([part[3] for part in split])["p95"],
             "broad": len(broad),
             "broad_p95": _percentiles(broad)["p95"] if broad else None,
             "narrow_p95": _percentiles(narrow)["p95"] if narrow else None,
@@ -377,8 +398,10 @@ def print_table(rows: Sequence[dict[str, Any]], *, load_before: str, load_after:
             broad = "" if split["broad_p95"] is None else f": their p95 {split['broad_p95']:.1f} ms"
             narrow = "" if split["narrow_p95"] is None else f", the others' {split['narrow_p95']:.1f} ms"
             print(
-                f"{r['engine']}: bare engine p95 split: search (hits + count) {split['search_p95']:.1f} ms, "
-                f"facets {split['facets_p95']:.1f} ms; {split['broad']} of {r['queries']} queries match over "
+                f"{r['engine']}: p95 of each part: search (hits + count) {split['search_p95']:.1f} ms, "
+                f"facets {split['facets_p95']:.1f} ms, stored documents {split['fetch_p95']:.1f} ms (bare "
+                f"engine), highlighting {split['highlight_p95']:.1f} ms (ours, a page's hits); "
+                f"{split['broad']} of {r['queries']} queries match over "
                 f"10% of the passages{broad}{narrow} (through the layer)"
             )
     segmenters = ", ".join(sorted({r["segmenter"] for r in rows}))
