@@ -238,7 +238,8 @@ def _bare_tantivy(backend: SearchBackend) -> Callable[[SearchQuery], tuple[float
     def prepare(query: SearchQuery) -> tuple[Any, Any, dict[str, Any], dict[str, Any], int, list[str]]:
         if id(query) not in prepared:
             checked = check_query(query, max_chars=500, page_size_cap=100, token_key=b"bench")
-            hits_query, facets_query, _ = tb.search_queries(schema, checked)
+            freq = tb.bigram_freq(index.searcher())
+            hits_query, facets_query, _ = tb.search_queries(schema, checked, freq=freq)
             aggs = tb._aggregations(list(dict.fromkeys(query.facets)))
             options = tb.sort_options(query.sort)
             needles = checked.text.positive

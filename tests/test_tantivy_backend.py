@@ -100,6 +100,17 @@ def test_tantivy_covering_bigrams(text: str, covering: list[tuple[int, str]]) ->
     assert covering_bigrams(list(text)) == covering
 
 
+def test_tantivy_covering_bigrams_keep_a_much_rarer_one() -> None:
+    counts = {"公开": 840, "开政": 73, "政府": 757, "府信": 668, "信息": 794}
+    assert covering_bigrams(list("公开政府"), freq=counts.__getitem__) == [
+        (0, "公开"),
+        (1, "开政"),
+        (2, "政府"),
+    ]
+    # 府信 is rarer than 政府 and 信息, but not by half: reading its positions would not pay
+    assert covering_bigrams(list("政府信息"), freq=counts.__getitem__) == [(0, "政府"), (2, "信息")]
+
+
 @pytest.fixture(scope="module")
 def long_texts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TantivyBackend, dict[str, str]]]:
     rng = random.Random(5)
@@ -137,6 +148,9 @@ def test_tantivy_unscored_exact_form_matches_what_the_whole_phrase_matches(
     assert (
         matched(exact_query(schema, chars, scored=False)) == matched(exact_query(schema, chars)) == expected
     )
+    drawn = data.draw(st.dictionaries(st.text(alphabet=_ALPHABET, min_size=2, max_size=2), st.integers(0, 9)))
+    for freq in (tantivy_backend.bigram_freq(searcher), lambda bigram: drawn.get(bigram, 5)):
+        assert matched(exact_query(schema, chars, scored=False, freq=freq)) == expected
     if '"' in needle or not needle.strip():
         return
     phrase = f'"{needle.strip()}"'

@@ -35,7 +35,7 @@ import operator
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
@@ -91,6 +91,7 @@ __all__ = [
     "LOCK_WAIT_SECONDS",
     "SCHEMA_VERSION",
     "TantivyBackend",
+    "bigram_freq",
     "build_schema",
     "char_bigrams",
     "covering_bigrams",
@@ -125,6 +126,7 @@ _STRING_FIELDS = tuple(f for f in FACET_FIELDS.values() if f != "year")
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 _AGG_SIZE = 200  # buckets asked per facet before our own (count, value) ordering cuts to FACET_LIMIT
 _TOKENIZER = "ws"
+BigramFreq = Callable[[str], int]  # passages holding a bigram
 _PENDING_SCHEMA = "CREATE TABLE IF NOT EXISTS pending (report_id TEXT PRIMARY KEY);"
 
 
@@ -204,34 +206,47 @@ def _tokens_query(schema: tantivy.Schema, field: str, tokens: Sequence[str]) -> 
     return tantivy.Query.phrase_query(schema, field, list(tokens))
 
 
-def covering_bigrams(chars: Sequence[str]) -> list[tuple[int, str]]:
-    """The fewest bigrams of `chars`, with their offsets, that cover every character: those at even
-    offsets and the last (行政复议案件 → 行政@0 复议@2 案件@4). A passage holds them at these offsets from one
-    position exactly where it holds all the bigrams there, that is the whole substring: the same
-    matches as the full phrase with about half of its position lists to read."""
+def covering_bigrams(chars: Sequence[str], *, freq: BigramFreq | None = None) -> list[tuple[int, str]]:
+    """Bigrams of `chars`, with their offsets, that cover every character: those at even offsets and
+    the last (行政复议案件 → 行政@0 复议@2 案件@4), and, given `freq` (passages holding a bigram), the rarest
+    when it is under half as frequent as every one of those. A passage holds them at these offsets from
+    one position exactly where it holds all the bigrams there, that is the whole substring: the same
+    matches as the full phrase with about half of its position lists to read. The rarest drives the
+    phrase's intersection: 公开政府 without 开政 (73k of 1M passages) would read the positions of 公开 and
+    政府 in most passages."""
     bigrams = char_bigrams(chars)
-    offsets = list(range(0, len(bigrams), 2))
-    if offsets and offsets[-1] != len(bigrams) - 1:
-        offsets.append(len(bigrams) - 1)
-    return [(offset, bigrams[offset]) for offset in offsets]
+    if not bigrams:
+        return []
+    offsets = {*range(0, len(bigrams), 2), len(bigrams) - 1}
+    if freq is not None and len(offsets) < len(bigrams):
+        counts = [freq(bigram) for bigram in bigrams]
+        rarest = min(range(len(bigrams)), key=counts.__getitem__)
+        if counts[rarest] * 2 < min(counts[i] for i in offsets):  # it narrows the candidates: worth a list
+            offsets.add(rarest)
+    return [(offset, bigrams[offset]) for offset in sorted(offsets)]
 
 
-def exact_query(schema: tantivy.Schema, chars: Sequence[str], *, scored: bool = True) -> tantivy.Query:
+def exact_query(
+    schema: tantivy.Schema, chars: Sequence[str], *, scored: bool = True, freq: BigramFreq | None = None
+) -> tantivy.Query:
     """Passages holding these normalised characters contiguously (an exact substring). `scored`: the
-    phrase of every bigram, whose BM25 ranks; else the covering bigrams (the same passages, cheaper),
-    for exclusions, counts, facets and field-sorted pages, where no score is computed."""
+    phrase of every bigram, whose BM25 ranks; else the covering bigrams (the same passages, cheaper; see
+    covering_bigrams for `freq`), for exclusions, counts, facets and field-sorted pages, where no score
+    is computed."""
     if len(chars) == 1:
         return tantivy.Query.term_query(schema, "chars", chars[0])
     if scored or len(chars) <= 3:  # up to 2 bigrams, all are needed
         return _tokens_query(schema, "bigrams", char_bigrams(chars))
-    return tantivy.Query.phrase_query(schema, "bigrams", list(covering_bigrams(chars)))
+    return tantivy.Query.phrase_query(schema, "bigrams", list(covering_bigrams(chars, freq=freq)))
 
 
-def _term_query(schema: tantivy.Schema, term: str, *, scored: bool = True) -> tantivy.Query | None:
+def _term_query(
+    schema: tantivy.Schema, term: str, *, scored: bool = True, freq: BigramFreq | None = None
+) -> tantivy.Query | None:
     chars = char_tokens(term)
     if not chars:
         return None
-    exact = exact_query(schema, chars, scored=scored)
+    exact = exact_query(schema, chars, scored=scored, freq=freq)
     words = word_tokens(term) if scored else []  # the words only rank: unscored, every hit matches `exact`
     if not words:
         return exact
@@ -240,17 +255,18 @@ def _term_query(schema: tantivy.Schema, term: str, *, scored: bool = True) -> ta
 
 
 def text_query(
-    schema: tantivy.Schema, text: TextQuery, *, scored: bool = True
+    schema: tantivy.Schema, text: TextQuery, *, scored: bool = True, freq: BigramFreq | None = None
 ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
     """The clauses of the text: every positive term must match, no excluded one may. Without a
     positive term only MustNot clauses remain, and the filters select (check_query ensures some).
     `scored=False`: clauses that match the same passages without what only ranks (for counts, facets
     and field-sorted pages); exclusions never score, so they always take the cheaper form."""
-    positive = [q for q in (_term_query(schema, t, scored=scored) for t in text.positive) if q is not None]
+    terms = (_term_query(schema, t, scored=scored, freq=freq) for t in text.positive)
+    positive = [q for q in terms if q is not None]
     clauses = [(tantivy.Occur.Must, q) for q in positive]
     for term in text.excluded:
         if chars := char_tokens(term):
-            clauses.append((tantivy.Occur.MustNot, exact_query(schema, chars, scored=False)))
+            clauses.append((tantivy.Occur.MustNot, exact_query(schema, chars, scored=False, freq=freq)))
     return clauses
 
 
@@ -272,11 +288,11 @@ def sort_options(sort: str) -> dict[str, Any]:
 
 
 def _combined(
-    schema: tantivy.Schema, checked: CheckedQuery, *, scored: bool = True
+    schema: tantivy.Schema, checked: CheckedQuery, *, scored: bool = True, freq: BigramFreq | None = None
 ) -> tuple[tantivy.Query, bool]:
     """The whole query, and whether it scores by text (False: filters only). `scored=False`: the
     same passages, built for a pass that computes no score (see text_query)."""
-    clauses = text_query(schema, checked.text, scored=scored)
+    clauses = text_query(schema, checked.text, scored=scored, freq=freq)
     ranks = any(occur == tantivy.Occur.Must for occur, _ in clauses)
     filters = filter_queries(schema, checked.query.filters)
     # filters do not score: a constant score keeps BM25 of the text the only ranking signal
@@ -287,15 +303,20 @@ def _combined(
 
 
 def search_queries(
-    schema: tantivy.Schema, checked: CheckedQuery
+    schema: tantivy.Schema, checked: CheckedQuery, *, freq: BigramFreq | None = None
 ) -> tuple[tantivy.Query, tantivy.Query, bool]:
     """The query of the page's hits, the query of the total and facets (an aggregation, unscored), and
     whether the hits rank by text. Both match the same passages; a field-sorted page computes no
-    score, so its hits come from the cheaper form as well."""
-    unscored, ranks = _combined(schema, checked, scored=False)
+    score, so its hits come from the cheaper form as well. `freq`: see covering_bigrams."""
+    unscored, ranks = _combined(schema, checked, scored=False, freq=freq)
     if not ranks or sort_options(checked.query.sort):
         return unscored, unscored, ranks
-    return _combined(schema, checked)[0], unscored, ranks
+    return _combined(schema, checked, freq=freq)[0], unscored, ranks
+
+
+def bigram_freq(searcher: tantivy.Searcher) -> BigramFreq:
+    """The passages holding a bigram, by the searcher's term dictionaries (deleted ones included)."""
+    return lambda bigram: int(searcher.doc_freq("bigrams", bigram))
 
 
 def _aggregations(names: Sequence[str]) -> dict[str, Any]:
@@ -658,11 +679,14 @@ class TantivyBackend:
             query, max_chars=self.max_query_chars, page_size_cap=self.page_size_cap, token_key=self.token_key
         )
         offset = page_offset(checked.after)
-        hits_query, facets_query, scored = search_queries(self._schema, checked)
         facet_names = list(dict.fromkeys(query.facets))
         options = sort_options(query.sort)
         try:
             searcher = self._searcher()
+        except ValueError as exc:
+            raise GovReportError(ErrorCode.BACKEND_UNAVAILABLE, f"search failed: {exc}") from exc
+        hits_query, facets_query, scored = search_queries(self._schema, checked, freq=bigram_freq(searcher))
+        try:
             found = searcher.search(hits_query, limit=query.page_size, count=True, offset=offset, **options)
             answer = searcher.aggregate(facets_query, _aggregations(facet_names)) if facet_names else {}
             docs = [searcher.doc(address)["doc"][0] for _, address in found.hits]
